@@ -1,0 +1,184 @@
+"""`contacts_normalized` and `contacts_quarantine`, made in one step from new raw rows.
+
+Only rows of files not yet normalized are processed, so a new drop costs only its own
+rows. Each raw row lands in exactly one of the two tables; the reconciliation check
+proves it over the whole warehouse. The pandera contract is checked before anything is
+written: a batch that breaks it is not stored (its files stay pending) and the blocking
+check stops the downstream assets.
+"""
+
+import json
+from datetime import UTC, datetime
+
+import dagster as dg
+import polars as pl
+
+from bizdev_assets.ingest.assets import FILE_LOG_TABLE, RAW_TABLE
+from bizdev_assets.ingest.canonical import RAW_COLUMNS
+from bizdev_assets.metadata import markdown_table, table_metadata
+from bizdev_assets.normalize.columns import QUARANTINE_COLUMNS
+from bizdev_assets.normalize.contacts import normalize_contacts
+from bizdev_assets.normalize.schema import validate_normalized
+from resources.warehouse import DuckDBWarehouse
+
+NORMALIZED_TABLE = "contacts_normalized"
+QUARANTINE_TABLE = "contacts_quarantine"
+
+CONTRACT_CHECK = "pandera_contract"
+RECONCILIATION_CHECK = "raw_rows_reconcile"
+
+
+def pending_raw_rows(warehouse: DuckDBWarehouse) -> pl.DataFrame:
+    """Raw rows of files that have been ingested but not yet normalized."""
+    if not warehouse.table_exists(FILE_LOG_TABLE):
+        return pl.DataFrame()
+    return warehouse.query(
+        f"select r.* from {RAW_TABLE} r join {FILE_LOG_TABLE} f using (file_hash) "
+        "where f.normalized_at is null order by r.source_file, r.source_sheet, r.source_row"
+    )
+
+
+def quarantine_unreadable(raw: pl.DataFrame) -> pl.DataFrame:
+    """Lines the reader could not parse, in the quarantine's shape."""
+    bad = raw.filter(pl.col("read_error").is_not_null())
+    return bad.select(
+        "file_hash",
+        "source_file",
+        "source_sheet",
+        "source_row",
+        pl.col("read_error").alias("reason"),
+        pl.col("attributes")
+        .map_elements(lambda a: json.loads(a).get("_raw_line"), return_dtype=pl.String)
+        .alias("raw_content"),
+    ).cast(QUARANTINE_COLUMNS)
+
+
+def split_batch(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Raw rows -> (normalized, quarantined), the pure heart of this step."""
+    readable = raw.filter(pl.col("read_error").is_null()).select(RAW_COLUMNS)
+    normalized, quarantined = normalize_contacts(readable)
+    quarantined = pl.concat([quarantine_unreadable(raw), quarantined.cast(QUARANTINE_COLUMNS)])
+    return normalized, quarantined
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            NORMALIZED_TABLE,
+            deps=[RAW_TABLE],
+            group_name="normalize",
+            kinds={"duckdb", "polars", "pandera"},
+            description="One row per usable contact row, normalized: E.164 phones, validated "
+            "emails with free/disposable/role flags, split proper-cased names, company match "
+            "keys, ISO countries, title buckets and GDPR consent fields.",
+        ),
+        dg.AssetSpec(
+            QUARANTINE_TABLE,
+            deps=[RAW_TABLE],
+            group_name="normalize",
+            kinds={"duckdb", "polars"},
+            description="Rows that cannot be used (no name, email or phone; a malformed "
+            "line), with the reason, source file and row, and the raw content as read.",
+        ),
+    ],
+    check_specs=[
+        dg.AssetCheckSpec(
+            CONTRACT_CHECK,
+            asset=NORMALIZED_TABLE,
+            blocking=True,
+            description="The new batch satisfies the pandera contract of contacts_normalized.",
+        ),
+        dg.AssetCheckSpec(
+            RECONCILIATION_CHECK,
+            asset=QUARANTINE_TABLE,
+            blocking=True,
+            description="Nothing is silently dropped: raw rows = normalized + quarantined.",
+        ),
+    ],
+)
+def normalized_contacts(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse):
+    raw = pending_raw_rows(warehouse)
+    if raw.is_empty():
+        context.log.info("no new raw rows to normalize")
+        normalized = pl.DataFrame()
+        quarantined = pl.DataFrame(schema=QUARANTINE_COLUMNS)
+        failures: list[str] = []
+    else:
+        normalized, quarantined = split_batch(raw)
+        failures = validate_normalized(normalized)
+    if failures:
+        context.log.error("contract violations, batch not stored: " + "; ".join(failures[:10]))
+    elif not raw.is_empty():
+        now = datetime.now(UTC).replace(tzinfo=None)
+        warehouse.append_many(
+            {
+                NORMALIZED_TABLE: normalized,
+                QUARANTINE_TABLE: quarantined.with_columns(pl.lit(now).alias("quarantined_at")),
+            },
+            sql_after=[
+                (
+                    f"update {FILE_LOG_TABLE} set normalized_at = ? "
+                    "where file_hash in (select unnest(?::varchar[]))",
+                    [now, raw["file_hash"].unique().to_list()],
+                )
+            ],
+        )
+        context.log.info(
+            f"normalized {normalized.height} rows, quarantined {quarantined.height} rows"
+        )
+    yield dg.AssetCheckResult(
+        check_name=CONTRACT_CHECK,
+        asset_key=NORMALIZED_TABLE,
+        passed=not failures,
+        metadata={"rows_checked": normalized.height, "failures": "\n".join(failures[:50])},
+    )
+    yield _reconciliation(warehouse)
+    yield dg.MaterializeResult(
+        asset_key=NORMALIZED_TABLE,
+        metadata=table_metadata(
+            normalized,
+            warehouse.row_count(NORMALIZED_TABLE),
+            ["record_id", "full_name", "email", "phone", "company", "country"],
+        )
+        if not normalized.is_empty()
+        else {"dagster/row_count": warehouse.row_count(NORMALIZED_TABLE), "rows_this_run": 0},
+    )
+    yield dg.MaterializeResult(
+        asset_key=QUARANTINE_TABLE,
+        metadata=table_metadata(
+            quarantined,
+            warehouse.row_count(QUARANTINE_TABLE),
+            ["source_file", "source_row", "reason"],
+        )
+        | _reasons(quarantined),
+    )
+
+
+def _reasons(quarantined: pl.DataFrame) -> dict[str, dg.MetadataValue]:
+    if quarantined.is_empty():
+        return {}
+    counts = quarantined.group_by("reason").len("rows").sort("rows", descending=True).head(10)
+    return {"reasons": dg.MetadataValue.md(markdown_table(counts))}
+
+
+def _reconciliation(warehouse: DuckDBWarehouse) -> dg.AssetCheckResult:
+    raw = warehouse.row_count(RAW_TABLE)
+    normalized = warehouse.row_count(NORMALIZED_TABLE)
+    quarantined = warehouse.row_count(QUARANTINE_TABLE)
+    pending = 0
+    if warehouse.table_exists(FILE_LOG_TABLE):
+        pending = warehouse.query(
+            f"select count(*) as n from {RAW_TABLE} r join {FILE_LOG_TABLE} f using (file_hash) "
+            "where f.normalized_at is null"
+        )["n"][0]
+    return dg.AssetCheckResult(
+        check_name=RECONCILIATION_CHECK,
+        asset_key=QUARANTINE_TABLE,
+        passed=raw == normalized + quarantined + pending,
+        metadata={
+            "raw_rows": raw,
+            "normalized_rows": normalized,
+            "quarantined_rows": quarantined,
+            "pending_rows": int(pending),
+        },
+    )
