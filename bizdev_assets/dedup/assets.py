@@ -1,0 +1,161 @@
+"""`contact_match_model` (the trained Splink model) and `contact_clusters` (who is whom).
+
+Training is its own asset so scoring always uses a saved, versioned model: a routine
+refresh re-clusters with the latest model without re-estimating it. With too few records
+to learn from, the model shipped with bizdev (trained on generated data) is used.
+"""
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import polars as pl
+
+from bizdev_assets.dedup.clustering import DEFAULT_MATCH_PROBABILITY, cluster_contacts
+from bizdev_assets.dedup.model import match_weights_table, train_model
+from bizdev_assets.metadata import markdown_table, table_metadata
+from bizdev_assets.normalize.assets import NORMALIZED_TABLE
+from resources.warehouse import DuckDBWarehouse
+
+MODEL_TABLE = "contact_match_model"
+CLUSTERS_TABLE = "contact_clusters"
+# Trained on 100k generated rows (99,500 usable records); regenerate with
+# `bench/pipeline.py --rows 100000 --train` then `bizdev export-model` (see README).
+BASELINE_MODEL = Path(__file__).with_name("baseline_model.json")
+BASELINE_TRAINING_RECORDS = 99_500
+# Below this, EM has too few duplicate pairs to learn from; the baseline does better.
+MIN_TRAINING_RECORDS = 20_000
+
+
+def baseline_model(records: int = BASELINE_TRAINING_RECORDS) -> dict[str, Any]:
+    """The shipped model, its prior rescaled to a table of `records` records.
+
+    Each person has about the same number of duplicates whatever the table size, so the
+    chance that two random records match falls as 1/records.
+    """
+    model = json.loads(BASELINE_MODEL.read_text())
+    prior = model["probability_two_random_records_match"]
+    scaled = prior * BASELINE_TRAINING_RECORDS / max(records, 2)
+    model["probability_two_random_records_match"] = min(scaled, 0.5)
+    return model
+
+
+def latest_model(warehouse: DuckDBWarehouse, records: int) -> tuple[dict[str, Any], int]:
+    """The newest saved model and its version; the shipped baseline (version 0) if none."""
+    if warehouse.table_exists(MODEL_TABLE):
+        newest = warehouse.query(
+            f"select version, model_json from {MODEL_TABLE} order by version desc limit 1"
+        )
+        if newest.height:
+            return json.loads(newest["model_json"][0]), int(newest["version"][0])
+    return baseline_model(records), 0
+
+
+@dg.asset(
+    deps=[NORMALIZED_TABLE],
+    group_name="dedup",
+    kinds={"splink", "duckdb"},
+)
+def contact_match_model(
+    context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse
+) -> dg.MaterializeResult:
+    """The Splink model (JSON, versioned) trained without labels on contacts_normalized."""
+    normalized = warehouse.read_table(NORMALIZED_TABLE)
+    if normalized.height < MIN_TRAINING_RECORDS:
+        context.log.warning(
+            f"only {normalized.height} records (< {MIN_TRAINING_RECORDS}); "
+            "saving the shipped baseline model instead of training"
+        )
+        model, origin = baseline_model(normalized.height), "baseline"
+    else:
+        model, origin = train_model(normalized), "trained"
+    _, previous = latest_model(warehouse, normalized.height)
+    version = previous + 1
+    warehouse.append_rows(
+        MODEL_TABLE,
+        pl.DataFrame(
+            [
+                {
+                    "version": version,
+                    "trained_at": datetime.now(UTC).replace(tzinfo=None),
+                    "origin": origin,
+                    "training_records": normalized.height,
+                    "model_json": json.dumps(model),
+                }
+            ]
+        ),
+    )
+    weights = match_weights_table(model).with_columns(pl.col("match_weight").round(2))
+    return dg.MaterializeResult(
+        metadata={
+            "version": version,
+            "origin": origin,
+            "training_records": normalized.height,
+            "match_weights": dg.MetadataValue.md(
+                markdown_table(weights.select("comparison", "level", "match_weight"))
+            ),
+        }
+    )
+
+
+class ClusteringConfig(dg.Config):
+    match_probability: float = DEFAULT_MATCH_PROBABILITY
+    prediction_chunks: int = 1
+
+
+@dg.asset(
+    deps=[NORMALIZED_TABLE, MODEL_TABLE],
+    group_name="dedup",
+    kinds={"splink", "duckdb"},
+    check_specs=[
+        dg.AssetCheckSpec(
+            "every_record_clustered",
+            asset=CLUSTERS_TABLE,
+            blocking=True,
+            description="Each normalized record has exactly one cluster.",
+        )
+    ],
+)
+def contact_clusters(
+    context: dg.AssetExecutionContext, config: ClusteringConfig, warehouse: DuckDBWarehouse
+):
+    """record_id -> cluster_id for every normalized record (singletons included)."""
+    normalized = warehouse.read_table(NORMALIZED_TABLE)
+    model, version = latest_model(warehouse, normalized.height)
+    context.log.info(f"clustering {normalized.height} records with model version {version}")
+    result = cluster_contacts(normalized, model, config.match_probability, config.prediction_chunks)
+    clusters = result.clusters.with_columns(pl.lit(version).alias("model_version"))
+    warehouse.replace_table(CLUSTERS_TABLE, clusters)
+    sizes = clusters.group_by("cluster_id").len("size")
+    unclustered = normalized.height - clusters["record_id"].n_unique()
+    yield dg.AssetCheckResult(
+        check_name="every_record_clustered",
+        passed=unclustered == 0 and clusters.height == normalized.height,
+        metadata={"records": normalized.height, "cluster_rows": clusters.height},
+    )
+    yield dg.MaterializeResult(
+        metadata=table_metadata(clusters, clusters.height)
+        | {
+            "clusters": sizes.height,
+            "duplicates_merged": clusters.height - sizes.height,
+            "largest_cluster": int(sizes["size"].max() or 0),
+            "pairs_scored": result.pairs_scored,
+            "pairs_matched": result.pairs_matched,
+            "model_version": version,
+            "cluster_sizes": dg.MetadataValue.md(markdown_table(_size_histogram(sizes))),
+        }
+    )
+
+
+def _size_histogram(sizes: pl.DataFrame) -> pl.DataFrame:
+    bucket = (
+        pl.when(pl.col("size") >= 10).then(pl.lit("10+")).otherwise(pl.col("size").cast(pl.String))
+    )
+    return (
+        sizes.with_columns(bucket.alias("cluster_size"))
+        .group_by("cluster_size")
+        .len("clusters")
+        .sort(pl.col("cluster_size").str.replace("10\\+", "99").cast(pl.Int64))
+    )
