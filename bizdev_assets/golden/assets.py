@@ -1,0 +1,79 @@
+"""`golden_contacts`: one row per cluster, each field chosen by the survivorship rules."""
+
+import dagster as dg
+import polars as pl
+
+from bizdev_assets.dedup.assets import CLUSTERS_TABLE
+from bizdev_assets.golden.survivorship import build_golden_contacts
+from bizdev_assets.metadata import table_metadata
+from bizdev_assets.normalize.assets import NORMALIZED_TABLE
+from resources.pipeline_config import PipelineConfig
+from resources.warehouse import DuckDBWarehouse
+
+GOLDEN_TABLE = "golden_contacts"
+
+
+@dg.asset(
+    deps=[CLUSTERS_TABLE, NORMALIZED_TABLE],
+    group_name="golden",
+    kinds={"polars", "duckdb"},
+    check_specs=[
+        dg.AssetCheckSpec(
+            "one_contact_per_cluster",
+            asset=GOLDEN_TABLE,
+            blocking=True,
+            description="contact_id and cluster_id are unique and every cluster has a contact.",
+        ),
+        dg.AssetCheckSpec(
+            "email_unique",
+            asset=GOLDEN_TABLE,
+            description="ADR-013 `contacts.email` is UNIQUE: no two golden contacts share an email.",
+        ),
+    ],
+)
+def golden_contacts(
+    context: dg.AssetExecutionContext,
+    warehouse: DuckDBWarehouse,
+    pipeline_config: PipelineConfig,
+):
+    """The deduplicated contacts: survivorship per field (most trusted source, most recent,
+    most complete; rules in YAML), per-field provenance, and the ADR-013 contact fields."""
+    normalized = warehouse.read_table(NORMALIZED_TABLE)
+    clusters = warehouse.read_table(CLUSTERS_TABLE).select("record_id", "cluster_id")
+    golden = build_golden_contacts(normalized, clusters, pipeline_config.survivorship())
+    warehouse.replace_table(GOLDEN_TABLE, golden)
+
+    n_clusters = clusters["cluster_id"].n_unique()
+    yield dg.AssetCheckResult(
+        check_name="one_contact_per_cluster",
+        passed=golden["contact_id"].n_unique() == golden.height == n_clusters,
+        metadata={"golden_contacts": golden.height, "clusters": n_clusters},
+    )
+    shared = (
+        golden.filter(pl.col("email").is_not_null())
+        .group_by("email")
+        .len()
+        .filter(pl.col("len") > 1)
+    )
+    if shared.height:
+        context.log.warning(f"{shared.height} emails are held by more than one golden contact")
+    yield dg.AssetCheckResult(
+        check_name="email_unique",
+        passed=shared.height == 0,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "emails_shared": shared.height,
+            "examples": ", ".join(shared["email"].head(5).to_list()),
+        },
+    )
+    yield dg.MaterializeResult(
+        metadata=table_metadata(
+            golden,
+            golden.height,
+            ["contact_id", "full_name", "email", "company", "country", "record_count"],
+        )
+        | {
+            "records_merged": int(golden["record_count"].sum() - golden.height),
+            "with_consent": int(golden["gdpr_consent"].sum()),
+        }
+    )

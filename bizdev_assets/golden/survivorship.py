@@ -1,0 +1,394 @@
+"""Survivorship: merge each cluster of duplicate records into one golden contact.
+
+Rules are data (`survivorship.yaml`): a trust ranking of sources and a strategy per
+field group. Fields of a group always come from the same record, so a golden contact
+never pairs one record's email with another's email flags, or mixes two addresses.
+Every pick is a sort on the whole frame (not a Python loop per cluster) with
+`record_id` as the last tie-breaker, so the result does not depend on row order.
+
+Emails are left as won: two clusters may end up with the same email. That breaks the
+ADR-013 `UNIQUE(email)` and is reported by an asset check rather than repaired here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import yaml
+
+from bizdev_assets.golden.columns import GOLDEN_COLUMNS
+
+DEFAULT_RULES_PATH = Path(__file__).with_name("survivorship.yaml")
+STRATEGIES = ("most_trusted", "most_recent", "most_complete")
+CONSENT_STRATEGY = "most_recent_statement"
+SOURCE_TYPES = ("csv", "tsv", "xlsx", "json", "ndjson")
+
+
+@dataclass(frozen=True)
+class FieldGroup:
+    """Golden fields that are taken together from one record."""
+
+    name: str
+    values: tuple[str, ...]  # a record is a candidate when one of these is filled
+    companions: tuple[str, ...] = ()  # derived from the values: follow them
+    validity: str | None = None  # how to rank valid over invalid values, see _validity_rank
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return self.values + self.companions
+
+
+EMAIL_FLAGS = ("email_domain", "email_valid", "is_free_email", "is_role_email")
+FIELD_GROUPS: tuple[FieldGroup, ...] = (
+    FieldGroup("email", ("email",), (*EMAIL_FLAGS, "is_disposable_email"), "email"),
+    FieldGroup("name", ("first_name", "last_name", "full_name"), ("name_key",)),
+    FieldGroup("company", ("company",), ("company_key",)),
+    FieldGroup("website", ("website",), ("website_domain",)),
+    FieldGroup("job", ("title", "department"), ("seniority",)),
+    FieldGroup("phone", ("phone",), ("phone_valid",), "phone_valid"),
+    FieldGroup("mobile", ("mobile",), ("mobile_valid",), "mobile_valid"),
+    FieldGroup("address", ("street", "city", "state", "postal_code", "country")),
+    FieldGroup("lead_source", ("lead_source",)),
+)
+CONSENT_FIELDS = ("gdpr_consent", "gdpr_consent_date", "consent_source")
+GROUP_NAMES = tuple(g.name for g in FIELD_GROUPS) + ("consent",)
+
+
+class SurvivorshipRulesError(ValueError):
+    """The survivorship rules file is malformed; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class SourceRule:
+    match: str | None  # glob on the file's base name (or relative path when it contains "/")
+    type: str | None  # source_type
+    trust: int
+
+
+@dataclass(frozen=True)
+class SurvivorshipRules:
+    """Source trust ranking and per-field-group strategy; see survivorship.yaml."""
+
+    sources: tuple[SourceRule, ...]
+    default_trust: int
+    strategies: dict[str, str]  # group name -> strategy, for every group in FIELD_GROUPS
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> SurvivorshipRules:
+        """Read rules from YAML; None reads the shipped default."""
+        path = Path(path) if path is not None else DEFAULT_RULES_PATH
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise SurvivorshipRulesError(f"{path}: cannot read rules file: {exc}") from exc
+        except yaml.YAMLError as exc:
+            raise SurvivorshipRulesError(f"{path}: not valid YAML: {exc}") from exc
+        return cls.from_dict(data, origin=str(path))
+
+    @classmethod
+    def from_dict(cls, data: Any, origin: str = "<rules>") -> SurvivorshipRules:
+        def fail(where: str, problem: str) -> SurvivorshipRulesError:
+            return SurvivorshipRulesError(f"{origin}: {where}: {problem}")
+
+        if not isinstance(data, dict):
+            raise fail("top level", "expected a mapping with keys sources, default_trust, fields")
+        unknown = set(data) - {"sources", "default_trust", "fields"}
+        if unknown:
+            raise fail(", ".join(sorted(map(str, unknown))), "unknown key")
+
+        def trust(value: Any, where: str) -> int:
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+                raise fail(where, f"expected a whole number from 0 to 100, got {value!r}")
+            return value
+
+        raw_sources = data.get("sources") or []
+        if not isinstance(raw_sources, list):
+            raise fail("sources", "expected a list of {match, type, trust} rules")
+        sources = []
+        for i, rule in enumerate(raw_sources):
+            where = f"sources[{i}]"
+            if not isinstance(rule, dict) or "trust" not in rule:
+                raise fail(
+                    where, f"expected a mapping with `trust` and `match` or `type`, got {rule!r}"
+                )
+            extra = set(rule) - {"match", "type", "trust"}
+            if extra:
+                raise fail(where, f"unknown key {', '.join(sorted(map(str, extra)))}")
+            match, type_ = rule.get("match"), rule.get("type")
+            if match is None and type_ is None:
+                raise fail(where, "needs `match` (file-name glob) or `type` (source type)")
+            if match is not None and (not isinstance(match, str) or not match):
+                raise fail(f"{where}.match", f"expected a file-name glob, got {match!r}")
+            if type_ is not None and type_ not in SOURCE_TYPES:
+                raise fail(
+                    f"{where}.type", f"expected one of {', '.join(SOURCE_TYPES)}, got {type_!r}"
+                )
+            sources.append(SourceRule(match, type_, trust(rule["trust"], f"{where}.trust")))
+        default_trust = trust(data.get("default_trust", 50), "default_trust")
+
+        fields = data.get("fields")
+        if not isinstance(fields, dict):
+            raise fail(
+                "fields",
+                f"expected a mapping of field group -> strategy for {', '.join(GROUP_NAMES)}",
+            )
+        for name in fields:
+            if name not in GROUP_NAMES:
+                raise fail(
+                    f"fields.{name}",
+                    f"unknown field group; expected one of {', '.join(GROUP_NAMES)}",
+                )
+        strategies = {}
+        for name in GROUP_NAMES:
+            allowed = (CONSENT_STRATEGY,) if name == "consent" else STRATEGIES
+            strategy = fields.get(name, allowed[0])
+            if strategy not in allowed:
+                raise fail(
+                    f"fields.{name}", f"expected one of {', '.join(allowed)}, got {strategy!r}"
+                )
+            strategies[name] = strategy
+        return cls(tuple(sources), default_trust, strategies)
+
+
+def build_golden_contacts(
+    normalized: pl.DataFrame,
+    clusters: pl.DataFrame,
+    rules: SurvivorshipRules,
+    now: datetime | None = None,
+) -> pl.DataFrame:
+    """One golden contact per cluster_id, with GOLDEN_COLUMNS, sorted by cluster_id.
+
+    `now` caps recency: a record_updated_at or consent date after `now` is bad data and
+    counts as undated when ranking (it still shows in first_seen_at/last_updated_at).
+    A group with no candidate in the cluster leaves all its fields null.
+    """
+    now = _naive_utc(now or datetime.now(UTC))
+    base = _records_with_clusters(normalized, clusters).with_columns(
+        _trust=_trust_expr(rules),
+        _updated=pl.when(pl.col("record_updated_at") <= now).then(pl.col("record_updated_at")),
+    )
+    # A canonical row order, so the picks cannot depend on the order rows arrived in.
+    base = base.sort("_c", "record_id").with_row_index("_i")
+    plans = [_pick(base.lazy(), g, rules.strategies[g.name]) for g in FIELD_GROUPS]
+    *picks, golden = pl.collect_all(
+        [*plans, _pick_consent(base.lazy(), now), _lineage(base.lazy())]
+    )
+
+    for fields, pick in zip(
+        (*(g.fields for g in FIELD_GROUPS), CONSENT_FIELDS), picks, strict=True
+    ):
+        taken = base.select(pl.col(*fields, "record_id").gather(pick["_i"]))
+        won = taken.select(
+            *(pl.when(pick["_candidate"]).then(pl.col(f)).alias(f) for f in fields),
+            *(
+                pl.when(pick["_candidate"] & pl.col(f).is_not_null())
+                .then(pl.col("record_id"))
+                .alias(f"_from_{f}")
+                for f in fields
+            ),
+        )
+        golden = golden.with_columns(won)
+
+    provenance_fields = [f for f in GOLDEN_COLUMNS if f"_from_{f}" in golden.columns]
+    company_keys = golden["company_key"].drop_nulls().unique()
+    golden = golden.with_columns(
+        contact_id=pl.Series(_uuid5_strings("bizdev:", golden["cluster_id"]), dtype=pl.String),
+        company_id=pl.col("company_key").replace_strict(
+            company_keys,
+            pl.Series(_uuid5_strings("company:", company_keys), dtype=pl.String),
+            default=None,
+        ),
+        gdpr_consent=pl.col("gdpr_consent").fill_null(False),
+        field_provenance=_provenance_json(provenance_fields),
+    )
+    return golden.select(pl.col(name).cast(dtype) for name, dtype in GOLDEN_COLUMNS.items())
+
+
+def _records_with_clusters(normalized: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame:
+    """Normalized records joined to their cluster_id, with `_c`: the cluster's dense rank."""
+    needed = {f for g in FIELD_GROUPS for f in g.fields} | set(CONSENT_FIELDS)
+    needed |= {"record_id", "source_file", "source_type", "record_updated_at"}
+    missing = sorted(needed - set(normalized.columns))
+    if missing:
+        raise ValueError(f"contacts_normalized lacks columns {missing}; see NORMALIZED_COLUMNS")
+    missing = sorted({"record_id", "cluster_id"} - set(clusters.columns))
+    if missing:
+        raise ValueError(f"contact clusters lack columns {missing}; expected record_id, cluster_id")
+    for name, frame in (("contacts_normalized", normalized), ("contact clusters", clusters)):
+        if frame["record_id"].n_unique() == frame.height:
+            continue
+        dupes = frame.filter(pl.col("record_id").is_duplicated())["record_id"].unique().sort()
+        if len(dupes):
+            raise ValueError(
+                f"{name} has {len(dupes)} duplicated record_id(s), e.g. {dupes.head(5).to_list()}"
+            )
+    joined = normalized.select(sorted(needed)).join(
+        clusters.select("record_id", "cluster_id"), on="record_id", how="left"
+    )
+    orphans = joined.filter(pl.col("cluster_id").is_null())["record_id"].sort()
+    if len(orphans):
+        raise ValueError(
+            f"{len(orphans)} normalized record(s) have no cluster_id, e.g. "
+            f"{orphans.head(5).to_list()}; clusters must list every record, singletons included"
+        )
+    if clusters.height > joined.height:  # record_ids are unique on both sides by now
+        extra = clusters.join(normalized.select("record_id"), on="record_id", how="anti")
+        raise ValueError(
+            f"{extra.height} clustered record_id(s) are not in contacts_normalized, e.g. "
+            f"{extra['record_id'].sort().head(5).to_list()}"
+        )
+    return joined.with_columns(
+        _c=pl.col("cluster_id").rank("dense"),
+        _size=pl.len().over("cluster_id"),
+    )
+
+
+def _glob_regex(glob: str) -> str:
+    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in glob)
+    return "(?i)^" + "".join(parts) + "$"
+
+
+def _trust_expr(rules: SurvivorshipRules) -> pl.Expr:
+    """The trust of each record's source: the first matching rule, else default_trust."""
+    base_name = pl.col("source_file").str.replace(r"^.*/", "")
+    trust = pl.lit(rules.default_trust, dtype=pl.Int64)
+    for rule in reversed(rules.sources):  # built inside out, so the first rule is tested first
+        conditions = []
+        if rule.match is not None:
+            target = pl.col("source_file") if "/" in rule.match else base_name
+            conditions.append(target.str.contains(_glob_regex(rule.match)).fill_null(False))
+        if rule.type is not None:
+            conditions.append(pl.col("source_type").str.to_lowercase().eq_missing(rule.type))
+        trust = pl.when(pl.all_horizontal(conditions)).then(pl.lit(rule.trust)).otherwise(trust)
+    return trust.cast(pl.Int64)
+
+
+def _validity_rank(validity: str | None) -> pl.Expr:
+    """Higher is better: a valid value beats an invalid one before any strategy applies."""
+    if validity == "email":
+        return (
+            pl.when(pl.col("email_valid").eq_missing(False) | pl.col("email").is_null())
+            .then(0)
+            .when(pl.col("is_disposable_email").fill_null(False))
+            .then(1)
+            .when(pl.col("is_role_email").fill_null(False))
+            .then(2)
+            .otherwise(3)
+        )
+    if validity is not None:
+        flag = pl.col(validity)
+        return pl.when(flag).then(2).when(flag.is_null()).then(1).otherwise(0)
+    return pl.lit(0)
+
+
+def _pick(base: pl.LazyFrame, group: FieldGroup, strategy: str) -> pl.LazyFrame:
+    """Per cluster (in `_c` order): `_i` of the winning record and whether it is a candidate."""
+    values = [pl.col(f) for f in group.values]
+    candidate = pl.any_horizontal(v.is_not_null() for v in values)
+    if group.validity == "email":
+        candidate = candidate | pl.col("email_valid").eq_missing(False)
+    elif group.validity is not None:
+        candidate = candidate | pl.col(group.validity).eq_missing(False)
+    trust, recent = pl.col("_trust"), pl.col("_updated")
+    filled = pl.sum_horizontal(v.is_not_null() for v in values)
+    length = pl.sum_horizontal(v.str.len_chars().fill_null(0) for v in values)
+    order = {
+        "most_trusted": [trust, recent, filled, length],
+        "most_recent": [recent, trust, filled, length],
+        "most_complete": [filled, length, trust, recent],
+    }[strategy]
+    ranking = [candidate, _validity_rank(group.validity), *order]
+    return _first_per_cluster(base, [(key, True) for key in ranking])
+
+
+def _pick_consent(base: pl.LazyFrame, now: datetime) -> pl.LazyFrame:
+    """The latest explicit consent statement; on a tie, a withdrawal beats a consent."""
+    consent = pl.col("gdpr_consent").fill_null(False)
+    stated = consent | pl.col("gdpr_consent_date").is_not_null()
+    stated = stated | pl.col("consent_source").is_not_null()
+    dated = pl.when(pl.col("gdpr_consent_date") <= now).then(pl.col("gdpr_consent_date"))
+    stated_at = pl.coalesce(dated, pl.col("_updated"))
+    ranking = [(stated, True), (stated_at, True), (consent, False), (pl.col("_trust"), True)]
+    return _first_per_cluster(base, ranking)
+
+
+def _first_per_cluster(base: pl.LazyFrame, ranking: list[tuple[pl.Expr, bool]]) -> pl.LazyFrame:
+    """Sort by cluster, then the ranking (first key is candidacy), then record_id; keep firsts.
+
+    Singleton clusters (most of them) skip the sort: their one record is the winner.
+    """
+    keys = [expr.alias(f"_k{n}") for n, (expr, _) in enumerate(ranking)]
+    merged = (
+        base.filter(pl.col("_size") > 1)
+        .select("_c", "_i", "record_id", *keys)
+        .sort(
+            ["_c", *(k.meta.output_name() for k in keys), "record_id"],
+            descending=[False, *(desc for _, desc in ranking), False],
+            nulls_last=True,
+        )
+        .filter(pl.col("_c").is_first_distinct())
+    )
+    singles = base.filter(pl.col("_size") == 1).select("_c", "_i", keys[0])
+    return (
+        pl.concat([singles, merged.select("_c", "_i", "_k0")])
+        .sort("_c")
+        .select("_i", _candidate=pl.col("_k0"))
+    )
+
+
+def _lineage(base: pl.LazyFrame) -> pl.LazyFrame:
+    """Per cluster (in `_c` order): its records, files and time span. base is sorted."""
+    return base.group_by("_c", maintain_order=True).agg(
+        cluster_id=pl.col("cluster_id").first(),
+        record_count=pl.len().cast(pl.Int64),
+        record_ids=pl.col("record_id"),
+        # list.sort after the fact is pathologically slow on strings in polars 2.1
+        source_files=pl.col("source_file").drop_nulls().unique().sort(),
+        first_seen_at=pl.col("record_updated_at").min(),
+        last_updated_at=pl.col("record_updated_at").max(),
+    )
+
+
+def _provenance_json(fields: list[str]) -> pl.Expr:
+    """JSON object field -> record_id, for the fields that have a value."""
+
+    def quoted(col: str) -> pl.Expr:
+        escaped = pl.col(col).str.replace_all("\\", "\\\\", literal=True)
+        return escaped.str.replace_all('"', '\\"', literal=True)
+
+    pieces = [pl.concat_str(pl.lit(f'"{f}":"'), quoted(f"_from_{f}"), pl.lit('"')) for f in fields]
+    return pl.concat_str(
+        [pl.lit("{"), pl.concat_str(pieces, separator=",", ignore_nulls=True), pl.lit("}")]
+    )
+
+
+def _uuid5_strings(prefix: str, names: Iterable[str | None]) -> list[str | None]:
+    """uuid5(NAMESPACE_URL, prefix + name) for many names, without uuid.uuid5's overhead."""
+    seed = hashlib.sha1(uuid.NAMESPACE_URL.bytes, usedforsecurity=False)
+    out: list[str | None] = []
+    for name in names:
+        if name is None:
+            out.append(None)
+            continue
+        digest = seed.copy()
+        digest.update((prefix + name).encode())
+        raw = bytearray(digest.digest()[:16])
+        raw[6] = (raw[6] & 0x0F) | 0x50  # version 5
+        raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+        h = raw.hex()
+        out.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+    return out
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
