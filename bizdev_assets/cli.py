@@ -1,0 +1,139 @@
+"""`bizdev` command line: demo data, and a one-shot run of every asset with a summary."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="bizdev: contact files in, golden contacts out.", no_args_is_help=True)
+console = Console()
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DEMO_ROWS = 5_000
+
+
+@app.command("demo-data")
+def demo_data(
+    landing: Path = typer.Option(Path("data/landing"), help="Folder to write the files into."),
+    labels: Path = typer.Option(Path("data/labels/demo_labels.csv"), help="Ground-truth CSV."),
+    rows: int = typer.Option(DEFAULT_DEMO_ROWS, help="Contact rows over all files."),
+    seed: int = typer.Option(42, help="Same seed, same files."),
+    duplicate_rate: float = typer.Option(0.2, help="Share of rows that are extra records."),
+) -> None:
+    """Write realistic, messy demo contact files (with true duplicates) and their labels."""
+    from bizdev_assets.demo.generator import generate_demo
+
+    report = generate_demo(landing, labels, n_rows=rows, seed=seed, duplicate_rate=duplicate_rate)
+    console.print(
+        f"wrote {report.rows:,} rows ({report.entities:,} people) in {len(report.files)} files "
+        f"to {landing} in {report.seconds:.1f}s; labels: {report.labels_path}"
+    )
+
+
+@app.command("export-model")
+def export_model(
+    out: Path = typer.Argument(..., help="Where to write the Splink model JSON."),
+    version: int = typer.Option(0, help="Model version; 0 = the latest."),
+) -> None:
+    """Write a saved match model from the warehouse as Splink JSON (e.g. to ship as baseline)."""
+    import json
+
+    from resources.settings import Settings, build_resources
+
+    warehouse = build_resources(Settings.from_env())["warehouse"]
+    where = "where version = ?" if version else ""
+    rows = warehouse.query(
+        f"select version, model_json from contact_match_model {where} order by version desc limit 1",
+        [version] if version else None,
+    )
+    if rows.is_empty():
+        raise typer.BadParameter(f"no saved model {version or ''} in {warehouse.location}")
+    out.write_text(json.dumps(json.loads(rows["model_json"][0]), indent=2) + "\n")
+    console.print(f"wrote model version {rows['version'][0]} to {out}")
+
+
+def ensure_dagster_home() -> Path:
+    """DAGSTER_HOME as set, else ./.dagster_home; seeded with the repository's dagster.yaml."""
+    home = Path(os.environ.get("DAGSTER_HOME") or REPO_ROOT / ".dagster_home").resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        shutil.copy(REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+@app.command("run")
+def run(
+    demo_rows: int = typer.Option(DEFAULT_DEMO_ROWS, help="Rows of demo data if landing is empty."),
+) -> None:
+    """Materialize every asset once on the configured environment and print a summary."""
+    import dagster as dg
+
+    from bizdev_assets.definitions import ASSETS
+    from resources.settings import Settings, build_resources
+
+    started = time.perf_counter()
+    home = ensure_dagster_home()
+    settings = Settings.from_env()
+    resources = build_resources(settings)
+    generated = ""
+    if not resources["landing"].list_files():
+        from bizdev_assets.demo.generator import generate_demo
+
+        labels = Path(settings.landing).resolve().parent / "labels" / "demo_labels.csv"
+        report = generate_demo(Path(settings.landing), labels, n_rows=demo_rows)
+        generated = f"{len(report.files)} demo files ({report.rows:,} rows) generated into it"
+
+    with dg.DagsterInstance.get() as instance:
+        result = dg.materialize(
+            ASSETS, instance=instance, resources=resources, raise_on_error=False
+        )
+    elapsed = time.perf_counter() - started
+    print_summary(result, settings, home, generated, elapsed)
+    if not result.success:
+        raise typer.Exit(code=1)
+
+
+def _metadata(result, asset: str) -> dict:
+    import dagster as dg
+
+    for event in result.get_asset_materialization_events():
+        if event.asset_key == dg.AssetKey(asset):
+            return {k: v.value for k, v in event.materialization.metadata.items()}
+    return {}
+
+
+def print_summary(result, settings, home: Path, generated: str, elapsed: float) -> None:
+    raw = _metadata(result, "raw_contact_files")
+    quarantine = _metadata(result, "contacts_quarantine")
+    normalized = _metadata(result, "contacts_normalized")
+    golden = _metadata(result, "golden_contacts")
+    table = Table(title="bizdev run", show_header=False)
+    table.add_row("landing", settings.landing + (f"  ({generated})" if generated else ""))
+    table.add_row("warehouse", settings.warehouse)
+    table.add_row("DAGSTER_HOME", str(home))
+    table.add_row(
+        "files read",
+        f"{raw.get('files_loaded', 0)} loaded, {raw.get('files_rejected', 0)} rejected, "
+        f"{raw.get('files_already_ingested', 0)} already ingested",
+    )
+    table.add_row("rows in", f"{raw.get('rows_this_run', 0):,}")
+    table.add_row("rows quarantined", f"{quarantine.get('rows_this_run', 0):,}")
+    table.add_row("contacts normalized (total)", f"{normalized.get('dagster/row_count', 0):,}")
+    table.add_row("golden contacts", f"{golden.get('dagster/row_count', 0):,}")
+    table.add_row("duplicates merged", f"{golden.get('records_merged', 0):,}")
+    table.add_row("time taken", f"{elapsed:.1f} s")
+    table.add_row("status", "[green]success[/green]" if result.success else "[red]FAILED[/red]")
+    console.print(table)
+    for failure in result.get_step_failure_events():
+        console.print(f"[red]{failure.step_key}: {failure.event_specific_data.error.message}[/red]")
+
+
+if __name__ == "__main__":
+    app()

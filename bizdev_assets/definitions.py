@@ -1,0 +1,43 @@
+"""The one Definitions object of the bizdev code location.
+
+`build_definitions(settings)` wires the assets to the resources of one environment;
+`defs` builds it from the environment when Dagster loads the code location.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from bizdev_assets.dedup.assets import contact_clusters, contact_match_model
+from bizdev_assets.golden.assets import golden_contacts
+from bizdev_assets.ingest.assets import raw_contact_files
+from bizdev_assets.normalize.assets import normalized_contacts
+from bizdev_assets.quality.assets import contact_quality_scores
+from jobs.contacts import contact_model_training, contacts_refresh
+from resources.settings import Settings, build_resources
+from sensors.landing import landing_file_sensor
+
+ASSETS = [
+    raw_contact_files,
+    normalized_contacts,
+    contact_match_model,
+    contact_clusters,
+    golden_contacts,
+    contact_quality_scores,
+]
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    return dg.Definitions(
+        assets=ASSETS,
+        jobs=[contacts_refresh, contact_model_training],
+        sensors=[landing_file_sensor],
+        resources=build_resources(settings),
+        # DuckDB takes one writer process at a time: run a job's steps in one process.
+        executor=dg.in_process_executor,
+    )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return build_definitions(Settings.from_env())

@@ -1,0 +1,27 @@
+"""Jobs over the contact chain."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+CONTACT_CHAIN = dg.AssetSelection.assets(
+    "raw_contact_files",
+    "contacts_normalized",
+    "contacts_quarantine",
+    "contact_clusters",
+    "golden_contacts",
+    "contact_quality_scores",
+)
+
+contacts_refresh = dg.define_asset_job(
+    "contacts_refresh",
+    selection=CONTACT_CHAIN,
+    description="New landing files -> normalized, clustered, golden, scored contacts. "
+    "Uses the latest saved match model; retrain with the contact_model_training job.",
+)
+
+contact_model_training = dg.define_asset_job(
+    "contact_model_training",
+    selection=dg.AssetSelection.assets("contact_match_model"),
+    description="Re-estimate the Splink match model on all normalized contacts.",
+)
