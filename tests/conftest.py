@@ -1,0 +1,25 @@
+"""Shared fixtures: a fresh embedded environment (landing folder + DuckDB) per test."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+
+
+@pytest.fixture
+def landing(tmp_path: Path) -> Path:
+    folder = tmp_path / "landing"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path: Path, landing: Path):
+    from resources.settings import Settings
+
+    return Settings(landing=str(landing), warehouse=str(tmp_path / "warehouse.duckdb"))

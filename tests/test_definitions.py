@@ -1,0 +1,44 @@
+"""The code location loads as Dagster would load it."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from bizdev_assets.definitions import build_definitions, defs
+from resources.settings import Settings
+
+EXPECTED_TABLES = {
+    "raw_contact_files",
+    "contacts_normalized",
+    "contacts_quarantine",
+    "contact_match_model",
+    "contact_clusters",
+    "golden_contacts",
+    "contact_quality_scores",
+}
+
+
+def test_the_code_location_loads_with_no_settings(monkeypatch):
+    for name in ("BIZDEV_LANDING", "BIZDEV_WAREHOUSE"):
+        monkeypatch.delenv(name, raising=False)
+    loaded = defs()
+    dg.Definitions.validate_loadable(loaded)
+    keys = {key.to_user_string() for key in loaded.resolve_all_asset_keys()}
+    assert keys == EXPECTED_TABLES
+    assert loaded.resolve_job_def("contacts_refresh")
+    assert loaded.resolve_sensor_def("landing_file_sensor")
+
+
+def test_settings_choose_the_resources(tmp_path):
+    settings = Settings.from_env(
+        {"BIZDEV_LANDING": str(tmp_path / "in"), "BIZDEV_WAREHOUSE": str(tmp_path / "w.duckdb")}
+    )
+    resources = build_definitions(settings).resources
+    assert resources["landing"].root == str(tmp_path / "in")
+    assert resources["warehouse"].path == str(tmp_path / "w.duckdb")
+
+
+def test_contacts_refresh_selects_the_chain_but_not_training():
+    job = build_definitions(Settings()).resolve_job_def("contacts_refresh")
+    selected = {key.to_user_string() for key in job.asset_layer.executable_asset_keys}
+    assert selected == EXPECTED_TABLES - {"contact_match_model"}
