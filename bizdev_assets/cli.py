@@ -71,6 +71,9 @@ def ensure_dagster_home() -> Path:
 @app.command("run")
 def run(
     demo_rows: int = typer.Option(DEFAULT_DEMO_ROWS, help="Rows of demo data if landing is empty."),
+    log_level: str = typer.Option(
+        "WARNING", help="Dagster console log level (DEBUG for all events)."
+    ),
 ) -> None:
     """Materialize every asset once on the configured environment and print a summary."""
     import dagster as dg
@@ -92,7 +95,11 @@ def run(
 
     with dg.DagsterInstance.get() as instance:
         result = dg.materialize(
-            ASSETS, instance=instance, resources=resources, raise_on_error=False
+            ASSETS,
+            instance=instance,
+            resources=resources,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": log_level.upper()}}}},
         )
     elapsed = time.perf_counter() - started
     print_summary(result, settings, home, generated, elapsed)

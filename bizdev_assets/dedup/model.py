@@ -89,10 +89,6 @@ def _name_comparison() -> cl.CustomComparison:
             ).configure(label_for_charts="same surname, first name is a nickname of the other"),
             cll.And(cll.JaroWinklerLevel("forename", 0.92), cll.JaroWinklerLevel("surname", 0.92)),
             cll.And(cll.JaroWinklerLevel("forename", 0.88), cll.JaroWinklerLevel("surname", 0.88)),
-            cll.CustomLevel(
-                "surname_l = surname_r and (forename_l is null or forename_r is null)",
-                "same surname, one first name missing",
-            ),
             cll.ExactMatchLevel("surname", term_frequency_adjustments=True),
             cll.ExactMatchLevel("forename", term_frequency_adjustments=True),
             cll.ElseLevel(),
@@ -101,19 +97,36 @@ def _name_comparison() -> cl.CustomComparison:
     )
 
 
+NAMESAKE_EMAIL_M = 1e-6
+NAMESAKE_EMAIL_U = 0.03
+
+
+def digits_removed(side: str) -> str:
+    return f"regexp_replace(email_match_key_{side}, '[0-9]', '', 'g')"
+
+
 def _email_comparison() -> cl.CustomComparison:
+    keys_differ = "email_match_key_l <> email_match_key_r"
     return cl.CustomComparison(
         output_column_name="email",
         comparison_levels=[
             cll.NullLevel("email_match_key"),
             cll.ExactMatchLevel("email_match_key", term_frequency_adjustments=True),
-            # One typo apart, unless the difference is only digits: john.smith2@ is
-            # how mail admins tell namesakes apart, not a typo of john.smith@.
+            # john.smith2@ is how mail admins tell namesakes apart, not a typo of
+            # john.smith@: fixed strong evidence against, which EM may not learn away
+            # (both records look alike on every other comparison).
             cll.CustomLevel(
-                "damerau_levenshtein(email_match_key_l, email_match_key_r) <= 1 and "
-                "regexp_replace(email_match_key_l, '[0-9]', '', 'g') <> "
-                "regexp_replace(email_match_key_r, '[0-9]', '', 'g')",
-                "one typo apart (not just digits)",
+                f"{keys_differ} and {digits_removed('l')} = {digits_removed('r')}",
+                "addresses differ only in digits (namesakes)",
+            ).configure(
+                m_probability=NAMESAKE_EMAIL_M,
+                u_probability=NAMESAKE_EMAIL_U,
+                fix_m_probability=True,
+                fix_u_probability=True,
+            ),
+            cll.CustomLevel(
+                "damerau_levenshtein(email_match_key_l, email_match_key_r) <= 1",
+                "one typo apart",
             ),
             cll.ElseLevel(),
         ],
