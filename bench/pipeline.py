@@ -60,7 +60,7 @@ def measure(folder: Path, train: bool) -> dict:
     warehouse_path.unlink(missing_ok=True)
     settings = Settings(landing=str(folder / "landing"), warehouse=str(warehouse_path))
     selection = (
-        None if train else [a for a in ASSETS if a.key != dg.AssetKey("contact_match_model")]
+        None if train else [a for a in ASSETS if dg.AssetKey("contact_match_model") not in a.keys]
     )
     started = time.perf_counter()
     with dg.instance_for_test() as instance:
@@ -103,18 +103,16 @@ def main() -> None:
     for rows in args.rows:
         folder = generate(rows)
         command = [sys.executable, __file__, "--rows", str(rows), "--measure", str(folder)]
-        output = (
-            subprocess.run(
-                command + (["--train"] if args.train else []),
-                check=True,
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                env={**os.environ, "PYTHONPATH": str(ROOT)},
-            )
-            .stdout.strip()
-            .splitlines()[-1]
+        done = subprocess.run(
+            command + (["--train"] if args.train else []),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
+        if done.returncode:
+            sys.exit(f"measuring {rows:,} rows failed:\n{done.stderr[-5000:]}")
+        output = done.stdout.strip().splitlines()[-1]
         figures = json.loads(output)
         print(json.dumps(figures, indent=2))
 
