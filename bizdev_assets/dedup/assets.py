@@ -15,12 +15,14 @@ import polars as pl
 
 from bizdev_assets.dedup.clustering import DEFAULT_MATCH_PROBABILITY, cluster_contacts
 from bizdev_assets.dedup.model import match_weights_table, train_model
+from bizdev_assets.dedup.stable_ids import assign_contact_ids
 from bizdev_assets.metadata import markdown_table, table_metadata
 from bizdev_assets.normalize.assets import NORMALIZED_TABLE
 from resources.warehouse import DuckDBWarehouse
 
 MODEL_TABLE = "contact_match_model"
 CLUSTERS_TABLE = "contact_clusters"
+HISTORY_TABLE = "contact_id_history"
 # Trained on 100k generated rows (99,500 usable records); regenerate with
 # `bench/pipeline.py --rows 100000 --train` then `bizdev export-model` (see README).
 BASELINE_MODEL = Path(__file__).with_name("baseline_model.json")
@@ -100,6 +102,24 @@ def contact_match_model(
     )
 
 
+def previous_assignment(warehouse: DuckDBWarehouse) -> pl.DataFrame | None:
+    """Last run's record_id -> contact_id, the memory that keeps contact IDs stable."""
+    if not warehouse.table_exists(CLUSTERS_TABLE):
+        return None
+    columns = warehouse.query(f"select * from {CLUSTERS_TABLE} limit 0").columns
+    if "contact_id" not in columns:
+        return None
+    return warehouse.query(
+        f"select record_id, contact_id, contact_created_at from {CLUSTERS_TABLE}"
+    )
+
+
+def retired_contact_ids(warehouse: DuckDBWarehouse) -> set[str]:
+    if not warehouse.table_exists(HISTORY_TABLE):
+        return set()
+    return set(warehouse.query(f"select old_contact_id from {HISTORY_TABLE}")["old_contact_id"])
+
+
 class ClusteringConfig(dg.Config):
     match_probability: float = DEFAULT_MATCH_PROBABILITY
     prediction_chunks: int = 1
@@ -121,13 +141,23 @@ class ClusteringConfig(dg.Config):
 def contact_clusters(
     context: dg.AssetExecutionContext, config: ClusteringConfig, warehouse: DuckDBWarehouse
 ):
-    """record_id -> cluster_id for every normalized record (singletons included)."""
+    """record_id -> cluster_id and a stable contact_id for every normalized record
+    (singletons included). Contact IDs survive re-clustering; merges and splits are
+    recorded in contact_id_history (old -> new, when, why)."""
     normalized = warehouse.read_table(NORMALIZED_TABLE)
     model, version = latest_model(warehouse, normalized.height)
     context.log.info(f"clustering {normalized.height} records with model version {version}")
     result = cluster_contacts(normalized, model, config.match_probability, config.prediction_chunks)
-    clusters = result.clusters.with_columns(pl.lit(version).alias("model_version"))
+    now = datetime.now(UTC).replace(tzinfo=None)
+    assignment = assign_contact_ids(
+        result.clusters, previous_assignment(warehouse), now, retired_contact_ids(warehouse)
+    )
+    clusters = assignment.clusters.with_columns(pl.lit(version).alias("model_version"))
+    if assignment.history.height:
+        warehouse.append_rows(HISTORY_TABLE, assignment.history)
     warehouse.replace_table(CLUSTERS_TABLE, clusters)
+    merged = assignment.history.filter(pl.col("reason") == "merge").height
+    split = assignment.history.filter(pl.col("reason") == "split").height
     sizes = clusters.group_by("cluster_id").len("size")
     unclustered = normalized.height - clusters["record_id"].n_unique()
     yield dg.AssetCheckResult(
@@ -144,6 +174,8 @@ def contact_clusters(
             "pairs_scored": result.pairs_scored,
             "pairs_matched": result.pairs_matched,
             "model_version": version,
+            "contact_ids_merged_away": merged,
+            "contact_ids_split_off": split,
             "cluster_sizes": dg.MetadataValue.md(markdown_table(_size_histogram(sizes))),
         }
     )

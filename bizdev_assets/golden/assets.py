@@ -39,7 +39,7 @@ def golden_contacts(
     """The deduplicated contacts: survivorship per field (most trusted source, most recent,
     most complete; rules in YAML), per-field provenance, and the ADR-013 contact fields."""
     normalized = warehouse.read_table(NORMALIZED_TABLE)
-    clusters = warehouse.read_table(CLUSTERS_TABLE).select("record_id", "cluster_id")
+    clusters = warehouse.read_table(CLUSTERS_TABLE).select("record_id", "cluster_id", "contact_id")
     golden = build_golden_contacts(normalized, clusters, pipeline_config.survivorship())
     warehouse.replace_table(GOLDEN_TABLE, golden)
 

@@ -200,7 +200,7 @@ def build_golden_contacts(
     provenance_fields = [f for f in GOLDEN_COLUMNS if f"_from_{f}" in golden.columns]
     company_keys = golden["company_key"].drop_nulls().unique()
     golden = golden.with_columns(
-        contact_id=pl.Series(_uuid5_strings("bizdev:", golden["cluster_id"]), dtype=pl.String),
+        contact_id=_contact_ids(golden["cluster_id"], clusters),
         company_id=pl.col("company_key").replace_strict(
             company_keys,
             pl.Series(_uuid5_strings("company:", company_keys), dtype=pl.String),
@@ -368,6 +368,14 @@ def _provenance_json(fields: list[str]) -> pl.Expr:
     return pl.concat_str(
         [pl.lit("{"), pl.concat_str(pieces, separator=",", ignore_nulls=True), pl.lit("}")]
     )
+
+
+def _contact_ids(cluster_ids: pl.Series, clusters: pl.DataFrame) -> pl.Series:
+    """The stable contact_id the clustering step assigned, else one derived from cluster_id."""
+    if "contact_id" not in clusters.columns:
+        return pl.Series(_uuid5_strings("bizdev:", cluster_ids), dtype=pl.String)
+    ids = clusters.select("cluster_id", "contact_id").unique("cluster_id")
+    return cluster_ids.to_frame().join(ids, on="cluster_id", how="left")["contact_id"]
 
 
 def _uuid5_strings(prefix: str, names: Iterable[str | None]) -> list[str | None]:
