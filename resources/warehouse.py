@@ -1,85 +1,72 @@
-"""The analysts' warehouse: a DuckDB file on the embedded default.
+"""The analysts' warehouse: one interface, two implementations chosen by `BIZDEV_WAREHOUSE`.
 
 Assets read and write whole polars frames through this resource rather than an IO
-manager, because the ingest and normalize stages append (they process only new files)
-while later stages replace. DuckDB allows one writer process at a time, so every call
-opens a short-lived connection and the code location runs steps in one process.
+manager, because the ingest and normalize stages append (they process only new files),
+later stages replace, and `contacts` upserts. A DuckDB file is the embedded default
+(`resources/warehouse_duckdb.py`); a `postgresql://` URL selects PostgreSQL
+(`resources/warehouse_postgres.py`). Assets name the base class `Warehouse` (or either
+implementation) and see the same tables, the same SQL (`?` placeholders) and the same
+frames.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import dagster as dg
-import duckdb
 import polars as pl
 
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+POSTGRES_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 
 
-def _check_identifier(name: str) -> str:
+def check_identifier(name: str) -> str:
     if not _IDENTIFIER.match(name):
         raise ValueError(f"not a plain table or column name: {name!r}")
     return name
 
 
-class DuckDBWarehouse(dg.ConfigurableResource):
-    """Tables in one DuckDB file (`BIZDEV_WAREHOUSE`, default `./data/warehouse.duckdb`)."""
+@dataclass(frozen=True)
+class UpsertResult:
+    """What an upsert did, for the asset's metadata."""
 
-    path: str
+    inserted: int
+    updated: int
+    unchanged: int
+    deleted: int
+
+
+class Warehouse(dg.ConfigurableResource):
+    """The interface every warehouse implements (the assets call only these)."""
 
     @property
     def location(self) -> str:
-        return str(Path(self.path).resolve())
-
-    @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(self.path)
-        try:
-            yield con
-        finally:
-            con.close()
+        """Where the tables are, for display (never includes a password)."""
+        raise NotImplementedError
 
     def table_exists(self, table: str) -> bool:
-        with self.connect() as con:
-            rows = con.execute(
-                "select 1 from information_schema.tables where table_name = ?",
-                [_check_identifier(table)],
-            ).fetchall()
-        return bool(rows)
+        raise NotImplementedError
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> pl.DataFrame:
-        with self.connect() as con:
-            return con.sql(sql, params=list(params) if params else None).pl()
+        """Run SQL with `?` placeholders; the result as a frame."""
+        raise NotImplementedError
 
     def read_table(self, table: str) -> pl.DataFrame:
-        return self.query(f"select * from {_check_identifier(table)}")
+        return self.query(f"select * from {check_identifier(table)}")
 
     def row_count(self, table: str) -> int:
-        if not self.table_exists(table):
-            return 0
-        with self.connect() as con:
-            return con.execute(f"select count(*) from {_check_identifier(table)}").fetchall()[0][0]
+        raise NotImplementedError
 
     def replace_table(self, table: str, frame: pl.DataFrame) -> None:
-        """Swap the table's contents atomically (readers never see it half-written)."""
-        with self.connect() as con:
-            con.register("incoming", frame)
-            con.execute("begin")
-            con.execute(
-                f"create or replace table {_check_identifier(table)} as select * from incoming"
-            )
-            con.execute("commit")
+        """Make the table hold exactly `frame`, atomically."""
+        raise NotImplementedError
 
     def append_rows(self, table: str, frame: pl.DataFrame) -> None:
         """Append, creating the table from the frame's schema the first time."""
-        with self.connect() as con:
-            self._append(con, table, frame)
+        raise NotImplementedError
 
     def append_many(
         self,
@@ -88,28 +75,46 @@ class DuckDBWarehouse(dg.ConfigurableResource):
         sql_after: Sequence[tuple[str, Sequence[Any]]] = (),
     ) -> None:
         """Append to several tables (and run bookkeeping statements) in one transaction."""
-        with self.connect() as con:
-            con.execute("begin")
-            try:
-                for table, frame in frames.items():
-                    self._append(con, table, frame)
-                for sql, params in sql_after:
-                    con.execute(sql, list(params))
-            except Exception:
-                con.execute("rollback")
-                raise
-            con.execute("commit")
+        raise NotImplementedError
 
-    @staticmethod
-    def _append(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
-        name = _check_identifier(table)
-        con.register("incoming", frame)
-        exists = con.execute(
-            "select 1 from information_schema.tables where table_name = ?", [name]
-        ).fetchall()
-        if exists:
-            columns = ", ".join(f'"{c}"' for c in frame.columns)
-            con.execute(f"insert into {name} ({columns}) select {columns} from incoming")
-        else:
-            con.execute(f"create table {name} as select * from incoming")
-        con.unregister("incoming")
+    def upsert(
+        self,
+        table: str,
+        frame: pl.DataFrame,
+        key: list[str],
+        preserve: tuple[str, ...] = ("created_at",),
+        *,
+        delete_missing: bool = False,
+    ) -> UpsertResult:
+        """Insert new keys, update changed rows (`updated_at` = now), keep `preserve` columns
+        of existing rows; with `delete_missing`, delete rows whose key is not in `frame`.
+        One transaction."""
+        raise NotImplementedError
+
+
+def is_postgres_url(url_or_path: str) -> bool:
+    return url_or_path.strip().lower().startswith(POSTGRES_SCHEMES)
+
+
+def warehouse_for(url_or_path: str, *, migrate_on_start: bool = False) -> Warehouse:
+    """`postgresql://`/`postgres://` URL -> PostgresWarehouse; anything else is a DuckDB file."""
+    if is_postgres_url(url_or_path):
+        from resources.warehouse_postgres import PostgresWarehouse
+
+        return PostgresWarehouse(url=url_or_path.strip(), migrate_on_start=migrate_on_start)
+    from resources.warehouse_duckdb import DuckDBWarehouse
+
+    return DuckDBWarehouse(path=url_or_path)
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy re-exports: the implementations import this module for the base class.
+    if name == "DuckDBWarehouse":
+        from resources.warehouse_duckdb import DuckDBWarehouse
+
+        return DuckDBWarehouse
+    if name == "PostgresWarehouse":
+        from resources.warehouse_postgres import PostgresWarehouse
+
+        return PostgresWarehouse
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,248 @@
+"""The embedded default warehouse: tables in one DuckDB file that analysts open directly.
+
+DuckDB allows one writer process at a time, so every call opens a short-lived connection
+and the code location runs steps in one process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from resources.table_schemas import MIGRATED_TABLES
+from resources.warehouse import UpsertResult, Warehouse, check_identifier
+
+# The ADR-013 tables, as the PostgreSQL migrations leave them (0001 + 0002).
+ADR_TABLES_DDL = (
+    """create table if not exists contacts (
+        id uuid primary key,
+        email varchar(255) unique,
+        first_name varchar(100),
+        last_name varchar(100),
+        company_id uuid,
+        quality_score decimal(3, 2),
+        gdpr_consent boolean default false,
+        gdpr_consent_date timestamp,
+        created_at timestamp default current_localtimestamp(),
+        updated_at timestamp default current_localtimestamp(),
+        phone varchar(32),
+        company varchar(255),
+        country varchar(2),
+        consent_source varchar,
+        cluster_id varchar
+    )""",
+    """create table if not exists crm_sync_state (
+        id uuid primary key,
+        crm_type varchar(50),
+        last_sync_at timestamp,
+        sync_cursor json,
+        status varchar(20),
+        error_count integer default 0
+    )""",
+    """create table if not exists enrichment_cache (
+        id uuid primary key,
+        source varchar(50),
+        query_hash varchar(64),
+        result json,
+        expires_at timestamp,
+        created_at timestamp default current_localtimestamp(),
+        unique (source, query_hash)
+    )""",
+)
+# Columns of `contacts` that must stay unique; freed before an upsert moves a value between rows.
+UNIQUE_COLUMNS = {"contacts": ("email",)}
+
+
+class DuckDBWarehouse(Warehouse):
+    """Tables in one DuckDB file (`BIZDEV_WAREHOUSE`, default `./data/warehouse.duckdb`)."""
+
+    path: str
+
+    @property
+    def location(self) -> str:
+        return str(Path(self.path).resolve())
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(self.path)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def create_adr_tables(self) -> None:
+        """The ADR-013 tables (same columns as the PostgreSQL migrations), if missing."""
+        with self.connect() as con:
+            for ddl in ADR_TABLES_DDL:
+                con.execute(ddl)
+
+    def table_exists(self, table: str) -> bool:
+        with self.connect() as con:
+            rows = con.execute(
+                "select 1 from information_schema.tables where table_name = ?",
+                [check_identifier(table)],
+            ).fetchall()
+        return bool(rows)
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> pl.DataFrame:
+        with self.connect() as con:
+            return con.sql(sql, params=list(params) if params else None).pl()
+
+    def read_table(self, table: str) -> pl.DataFrame:
+        return self.query(f"select * from {check_identifier(table)}")
+
+    def row_count(self, table: str) -> int:
+        if not self.table_exists(table):
+            return 0
+        with self.connect() as con:
+            return con.execute(f"select count(*) from {check_identifier(table)}").fetchall()[0][0]
+
+    def replace_table(self, table: str, frame: pl.DataFrame) -> None:
+        """Swap the table's contents atomically (readers never see it half-written)."""
+        with self.connect() as con:
+            con.register("incoming", frame)
+            con.execute("begin")
+            con.execute(
+                f"create or replace table {check_identifier(table)} as select * from incoming"
+            )
+            con.execute("commit")
+
+    def append_rows(self, table: str, frame: pl.DataFrame) -> None:
+        """Append, creating the table from the frame's schema the first time."""
+        with self.connect() as con:
+            self._append(con, table, frame)
+
+    def append_many(
+        self,
+        frames: dict[str, pl.DataFrame],
+        *,
+        sql_after: Sequence[tuple[str, Sequence[Any]]] = (),
+    ) -> None:
+        """Append to several tables (and run bookkeeping statements) in one transaction."""
+        with self.connect() as con:
+            con.execute("begin")
+            try:
+                for table, frame in frames.items():
+                    self._append(con, table, frame)
+                for sql, params in sql_after:
+                    con.execute(sql, list(params))
+            except Exception:
+                con.execute("rollback")
+                raise
+            con.execute("commit")
+
+    def upsert(
+        self,
+        table: str,
+        frame: pl.DataFrame,
+        key: list[str],
+        preserve: tuple[str, ...] = ("created_at",),
+        *,
+        delete_missing: bool = False,
+    ) -> UpsertResult:
+        """Insert new keys, update changed rows (`updated_at` = now), keep `preserve` columns;
+        with `delete_missing`, delete the rows whose key is not in `frame`. One transaction."""
+        name = check_identifier(table)
+        if name in MIGRATED_TABLES:
+            self.create_adr_tables()
+        now = datetime.now(UTC).replace(tzinfo=None)
+        managed = {*preserve, "updated_at"}
+        columns = [check_identifier(c) for c in frame.columns if c not in managed]
+        values = [c for c in columns if c not in key]
+        on_key = " and ".join(f't."{k}" = s."{k}"' for k in key)
+        with self.connect() as con:
+            con.register("incoming", frame.select(columns))
+            con.execute("begin")
+            try:
+                if not _exists(con, name):
+                    stamps = ", ".join(f"?::timestamp as {c}" for c in sorted(managed))
+                    con.execute(
+                        f"create table {name} as select *, {stamps} from incoming limit 0",
+                        [now] * len(managed),
+                    )
+                    con.execute(f"alter table {name} add primary key ({_quoted(key)})")
+                table_columns = set(_columns(con, name))
+                changed = " or ".join(f't."{c}" is distinct from s."{c}"' for c in values)
+                deleted = 0
+                if delete_missing:
+                    deleted = con.execute(
+                        f"delete from {name} t where not exists "
+                        f"(select 1 from incoming s where {on_key})"
+                    ).fetchall()[0][0]
+                updated = con.execute(
+                    f"select count(*) from {name} t join incoming s on {on_key} "
+                    f"where {changed or 'false'}"
+                ).fetchall()[0][0]
+                existing = con.execute(
+                    f"select count(*) from {name} t join incoming s on {on_key}"
+                ).fetchall()[0][0]
+                for column in UNIQUE_COLUMNS.get(name, ()):
+                    con.execute(
+                        f'update {name} t set "{column}" = null from incoming s '
+                        f'where {on_key} and t."{column}" is distinct from s."{column}"'
+                    )
+                stamp_columns = [c for c in sorted(managed) if c in table_columns]
+                insert_columns = _quoted([*columns, *stamp_columns])
+                sets = [f'"{c}" = excluded."{c}"' for c in values]
+                if "updated_at" in table_columns:
+                    sets.append('"updated_at" = excluded."updated_at"')
+                where = " or ".join(f'{name}."{c}" is distinct from excluded."{c}"' for c in values)
+                action = (
+                    f"do update set {', '.join(sets)} where {where}" if values else "do nothing"
+                )
+                con.execute(
+                    f"insert into {name} ({insert_columns}) "
+                    f"select {_quoted(columns)}{', ?::timestamp' * len(stamp_columns)} "
+                    f"from incoming on conflict ({_quoted(key)}) {action}",
+                    [now] * len(stamp_columns),
+                )
+            except Exception:
+                con.execute("rollback")
+                raise
+            con.execute("commit")
+            con.unregister("incoming")
+        return UpsertResult(
+            inserted=frame.height - existing,
+            updated=updated,
+            unchanged=existing - updated,
+            deleted=deleted,
+        )
+
+    @staticmethod
+    def _append(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+        name = check_identifier(table)
+        con.register("incoming", frame)
+        if _exists(con, name):
+            columns = ", ".join(f'"{c}"' for c in frame.columns)
+            con.execute(f"insert into {name} ({columns}) select {columns} from incoming")
+        else:
+            con.execute(f"create table {name} as select * from incoming")
+        con.unregister("incoming")
+
+
+def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(
+        con.execute(
+            "select 1 from information_schema.tables where table_name = ?", [name]
+        ).fetchall()
+    )
+
+
+def _columns(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
+    rows = con.execute(
+        "select column_name from information_schema.columns where table_name = ? "
+        "order by ordinal_position",
+        [name],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _quoted(columns: Sequence[str]) -> str:
+    return ", ".join(f'"{c}"' for c in columns)

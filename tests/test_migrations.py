@@ -1,0 +1,134 @@
+"""The ADR-013 tables come from versioned migrations, on PostgreSQL and (as DDL) on DuckDB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+import pytest
+
+from resources.migrations import current_revision, upgrade_database
+from resources.warehouse_duckdb import DuckDBWarehouse
+from resources.warehouse_postgres import PostgresWarehouse
+
+ADR_COLUMNS = {
+    "contacts": {
+        "id": ("uuid", None, None, None),
+        "email": ("character varying", 255, None, None),
+        "first_name": ("character varying", 100, None, None),
+        "last_name": ("character varying", 100, None, None),
+        "company_id": ("uuid", None, None, None),
+        "quality_score": ("numeric", None, 3, 2),
+        "gdpr_consent": ("boolean", None, None, None),
+        "gdpr_consent_date": ("timestamp without time zone", None, None, None),
+        "created_at": ("timestamp without time zone", None, None, None),
+        "updated_at": ("timestamp without time zone", None, None, None),
+    },
+    "crm_sync_state": {
+        "id": ("uuid", None, None, None),
+        "crm_type": ("character varying", 50, None, None),
+        "last_sync_at": ("timestamp without time zone", None, None, None),
+        "sync_cursor": ("jsonb", None, None, None),
+        "status": ("character varying", 20, None, None),
+        "error_count": ("integer", None, 32, 0),
+    },
+    "enrichment_cache": {
+        "id": ("uuid", None, None, None),
+        "source": ("character varying", 50, None, None),
+        "query_hash": ("character varying", 64, None, None),
+        "result": ("jsonb", None, None, None),
+        "expires_at": ("timestamp without time zone", None, None, None),
+        "created_at": ("timestamp without time zone", None, None, None),
+    },
+}
+
+
+def _columns(warehouse: PostgresWarehouse, table: str) -> dict[str, tuple]:
+    rows = warehouse.query(
+        "select column_name, data_type, character_maximum_length, numeric_precision, "
+        "numeric_scale from information_schema.columns where table_name = ?",
+        [table],
+    )
+    return {r[0]: tuple(r[1:]) for r in rows.rows()}
+
+
+def _schema_snapshot(warehouse: PostgresWarehouse) -> list[tuple]:
+    return (
+        warehouse.query(
+            "select table_name, column_name, data_type, column_default from "
+            "information_schema.columns where table_schema = 'public' order by 1, 2"
+        ).rows()
+        + warehouse.query(
+            "select indexdef from pg_indexes where schemaname = 'public' order by 1"
+        ).rows()
+    )
+
+
+def test_migrations_create_the_adr_tables_with_the_adr_columns(postgres_url: str) -> None:
+    upgrade_database(postgres_url)
+    warehouse = PostgresWarehouse(url=postgres_url)
+    for table, expected in ADR_COLUMNS.items():
+        columns = _columns(warehouse, table)
+        assert {c: columns[c] for c in expected} == expected
+    extra = set(_columns(warehouse, "contacts")) - set(ADR_COLUMNS["contacts"])
+    assert extra == {"phone", "company", "country", "consent_source", "cluster_id"}
+    constraints = warehouse.query(
+        "select conrelid::regclass::text as t, contype, pg_get_constraintdef(oid) as def "
+        "from pg_constraint where connamespace = 'public'::regnamespace"
+    ).rows()
+    assert ("contacts", "p", "PRIMARY KEY (id)") in constraints
+    assert ("contacts", "u", "UNIQUE (email)") in constraints
+    assert ("crm_sync_state", "p", "PRIMARY KEY (id)") in constraints
+    assert ("enrichment_cache", "u", "UNIQUE (source, query_hash)") in constraints
+    defaults = dict(
+        warehouse.query(
+            "select table_name || '.' || column_name, column_default "
+            "from information_schema.columns where column_default is not null"
+        ).rows()
+    )
+    assert defaults == {
+        "contacts.gdpr_consent": "false",
+        "contacts.created_at": "now()",
+        "contacts.updated_at": "now()",
+        "crm_sync_state.error_count": "0",
+        "enrichment_cache.created_at": "now()",
+    }
+
+
+def test_upgrading_an_up_to_date_database_changes_nothing(postgres_url: str) -> None:
+    upgrade_database(postgres_url)
+    warehouse = PostgresWarehouse(url=postgres_url)
+    before = _schema_snapshot(warehouse)
+    upgrade_database(postgres_url)
+    assert _schema_snapshot(warehouse) == before
+    assert current_revision(postgres_url) == "0002"
+
+
+def test_the_warehouse_migrates_at_start_up_only_when_asked(postgres_url: str) -> None:
+    PostgresWarehouse(url=postgres_url).setup_for_execution(dg.build_init_resource_context())
+    assert current_revision(postgres_url) is None
+    PostgresWarehouse(url=postgres_url, migrate_on_start=True).setup_for_execution(
+        dg.build_init_resource_context()
+    )
+    assert current_revision(postgres_url) == "0002"
+
+
+def test_upserting_contacts_before_migrating_says_how_to_migrate(postgres_url: str) -> None:
+    warehouse = PostgresWarehouse(url=postgres_url)
+    with pytest.raises(ValueError, match="bizdev db upgrade"):
+        warehouse.upsert("contacts", pl.DataFrame({"id": ["x"]}), key=["id"])
+    assert not warehouse.table_exists("contacts")
+
+
+def test_duckdb_has_the_same_adr_tables(tmp_path: Path, postgres_url: str) -> None:
+    duck = DuckDBWarehouse(path=str(tmp_path / "w.duckdb"))
+    duck.create_adr_tables()
+    duck.create_adr_tables()
+    upgrade_database(postgres_url)
+    postgres = PostgresWarehouse(url=postgres_url)
+    for table in ADR_COLUMNS:
+        duck_columns = duck.query(
+            "select column_name from information_schema.columns where table_name = ?", [table]
+        )["column_name"]
+        assert set(duck_columns) == set(_columns(postgres, table))
