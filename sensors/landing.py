@@ -1,38 +1,25 @@
-"""Start `contacts_refresh` when a file with new content lands.
+"""Start `contacts_refresh` when new files land, in a folder or a bucket.
 
-The cursor remembers each file's size, mtime and content hash, so a tick hashes only
-files that changed, and a file re-dropped with the same bytes (any name) starts nothing.
+What counts as new is the landing zone's business (`list_files_since`): content hashes
+for a folder, last-modified and ETag for a bucket. A tick looks at no more than
+`FILES_PER_TICK` new files and leaves the rest, via the cursor, to the next tick, so a
+bucket of many thousand objects is worked through across ticks without timing out.
 """
 
 import hashlib
-import json
 
 import dagster as dg
 
 from jobs.contacts import contacts_refresh
-from resources.landing import LocalLanding, content_hash
+from resources.landing import LandingFile, LandingZone
+
+FILES_PER_TICK = 1_000
 
 
-def scan_landing(landing: LocalLanding, cursor: dict) -> tuple[list[str], dict]:
-    """Return (new content hashes, updated cursor) for the files now in the landing zone."""
-    stats: dict[str, list] = cursor.get("files", {})
-    hashes: set[str] = set(cursor.get("hashes", []))
-    new: list[str] = []
-    current: dict[str, list] = {}
-    for item in landing.list_files():
-        known = stats.get(item.key)
-        if known and known[0] == item.size and known[1] == item.modified_ns:
-            current[item.key] = known
-            continue
-        try:
-            digest = content_hash(landing.read_bytes(item.key))
-        except FileNotFoundError:
-            continue
-        current[item.key] = [item.size, item.modified_ns, digest]
-        if digest not in hashes:
-            hashes.add(digest)
-            new.append(digest)
-    return new, {"files": current, "hashes": sorted(hashes)}
+def run_key_for(files: list[LandingFile]) -> str:
+    """One key per set of file versions, so a retried tick never starts a second run."""
+    versions = sorted(f"{f.key}\0{f.etag or ''}\0{f.size}\0{f.modified_ns}" for f in files)
+    return hashlib.sha256("\n".join(versions).encode()).hexdigest()[:20]
 
 
 @dg.sensor(
@@ -40,13 +27,13 @@ def scan_landing(landing: LocalLanding, cursor: dict) -> tuple[list[str], dict]:
     minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
-def landing_file_sensor(context: dg.SensorEvaluationContext, landing: LocalLanding):
+def landing_file_sensor(context: dg.SensorEvaluationContext, landing: LandingZone):
     """Requests a contacts_refresh run when files with new content appear in the landing zone."""
-    new, cursor = scan_landing(landing, json.loads(context.cursor or "{}"))
+    new, cursor = landing.list_files_since(context.cursor, limit=FILES_PER_TICK)
     if new:
-        run_key = hashlib.sha256("".join(sorted(new)).encode()).hexdigest()[:20]
-        context.log.info(f"{len(new)} new file(s) in {landing.location}")
-        yield dg.RunRequest(run_key=run_key, tags={"bizdev/new_files": str(len(new))})
+        more = " (more next tick)" if len(new) == FILES_PER_TICK else ""
+        context.log.info(f"{len(new)} new file(s) in {landing.location}{more}")
+        yield dg.RunRequest(run_key=run_key_for(new), tags={"bizdev/new_files": str(len(new))})
     else:
         yield dg.SkipReason(f"no new files in {landing.location}")
-    context.update_cursor(json.dumps(cursor))
+    context.update_cursor(cursor)

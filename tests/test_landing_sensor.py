@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from resources.landing import LocalLanding
+from resources.landing_local import LocalLanding
 from sensors.landing import landing_file_sensor
 
 
@@ -43,3 +43,15 @@ def test_sensor_requests_a_run_only_for_new_content(landing: Path):
 
 def test_sensor_targets_contacts_refresh():
     assert landing_file_sensor.job_name == "contacts_refresh"
+
+
+def test_a_tick_hashes_a_bounded_number_of_files_and_the_next_tick_goes_on(landing: Path):
+    for i in range(5):
+        (landing / f"f{i}.csv").write_text(f"Name,Email\nPerson {i},p{i}@example.com\n")
+    folder = LocalLanding(root=str(landing))
+
+    pages, cursor = [], None
+    for _ in range(5):
+        files, cursor = folder.list_files_since(cursor, limit=2)
+        pages.append([f.key for f in files])
+    assert pages == [["f0.csv", "f1.csv"], ["f2.csv", "f3.csv"], ["f4.csv"], [], []]

@@ -1,7 +1,9 @@
 """`raw_contact_files`: every row of every file dropped in the landing zone, as read.
 
 A file is identified by the sha256 of its bytes, so re-dropping it (under any name) adds
-nothing, and each run reads only files it has not seen. A file that cannot be read is
+nothing, and each run reads only files it has not seen. In a bucket, `source_file` is the
+object key under the landing prefix and `landing_file_log.etag` its ETag; an object
+deleted between listing and reading is skipped with a warning. A file that cannot be read is
 logged in `landing_file_log` with the reason and does not stop the other files; a line
 that cannot be parsed becomes a row with `read_error` set, which normalization routes
 to `contacts_quarantine`, so every line read is accounted for.
@@ -16,9 +18,9 @@ import polars as pl
 from bizdev_assets.ingest.canonical import RAW_COLUMNS
 from bizdev_assets.ingest.readers import FileReadResult, RejectedLine, read_contact_bytes
 from bizdev_assets.metadata import markdown_table, table_metadata
-from resources.landing import LandingFile, LocalLanding, content_hash
+from resources.landing import LandingFile, LandingZone, content_hash
 from resources.pipeline_config import PipelineConfig
-from resources.warehouse import DuckDBWarehouse
+from resources.warehouse import Warehouse
 
 RAW_TABLE = "raw_contact_files"
 FILE_LOG_TABLE = "landing_file_log"
@@ -34,6 +36,7 @@ FILE_LOG_SCHEMA: dict[str, pl.DataType] = {
     "source_file": pl.String(),
     "source_type": pl.String(),
     "size_bytes": pl.Int64(),
+    "etag": pl.String(),  # S3 ETag of the object read; null for a local file
     "status": pl.String(),  # loaded | rejected
     "rows_read": pl.Int64(),
     "lines_rejected": pl.Int64(),
@@ -44,10 +47,19 @@ FILE_LOG_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def known_file_hashes(warehouse: DuckDBWarehouse) -> set[str]:
+def known_file_hashes(warehouse: Warehouse) -> set[str]:
     if not warehouse.table_exists(FILE_LOG_TABLE):
         return set()
     return set(warehouse.query(f"select file_hash from {FILE_LOG_TABLE}")["file_hash"])
+
+
+def add_etag_column(warehouse: Warehouse) -> None:
+    """Warehouses created before bucket landing zones have a file log without `etag`."""
+    if not warehouse.table_exists(FILE_LOG_TABLE):
+        return
+    warehouse.append_many(
+        {}, sql_after=[(f"alter table {FILE_LOG_TABLE} add column if not exists etag varchar", [])]
+    )
 
 
 def rows_for_warehouse(result: FileReadResult, ingested_at: datetime) -> pl.DataFrame:
@@ -107,6 +119,7 @@ def file_log_row(
                 "source_file": landing_file.key,
                 "source_type": result.source_type,
                 "size_bytes": landing_file.size,
+                "etag": landing_file.etag,
                 "status": "rejected" if result.error else "loaded",
                 "rows_read": result.rows.height,
                 "lines_rejected": len(result.rejected_lines),
@@ -127,11 +140,12 @@ def file_log_row(
 )
 def raw_contact_files(
     context: dg.AssetExecutionContext,
-    landing: LocalLanding,
-    warehouse: DuckDBWarehouse,
+    landing: LandingZone,
+    warehouse: Warehouse,
     pipeline_config: PipelineConfig,
 ) -> dg.MaterializeResult:
     mapping = pipeline_config.header_mapping()
+    add_etag_column(warehouse)
     seen = known_file_hashes(warehouse)
     loaded, rejected, previews = [], [], []
     already_seen = rows_this_run = 0

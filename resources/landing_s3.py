@@ -1,0 +1,229 @@
+"""The landing zone as an S3 (or MinIO, or any S3-compatible) bucket under a prefix.
+
+Credentials, region and endpoint come from boto3's default chain, that is the standard
+AWS variables (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`,
+`AWS_ENDPOINT_URL`) or a profile, so `BIZDEV_LANDING=s3://bucket/prefix` is the only
+bizdev setting. Objects are read straight from the bucket; nothing is copied locally.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlparse
+
+import boto3
+import botocore.session
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionError,
+    NoCredentialsError,
+    PartialCredentialsError,
+)
+from botocore.utils import parse_timestamp
+from dagster_aws.s3.sensor import get_objects
+from pydantic import PrivateAttr
+
+from resources.landing import LandingFile, LandingUnavailable, LandingZone, is_landing_key
+
+READ_CHUNK_BYTES = 8 * 1024 * 1024
+
+_CREDENTIAL_ERRORS = {
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "InvalidToken",
+    "ExpiredToken",
+    "InvalidClientTokenId",
+    "UnrecognizedClientException",
+}
+_BUCKET_ERRORS = {"NoSuchBucket", "InvalidBucketName"}
+_REGION_ERRORS = {"PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraint"}
+
+
+class S3Landing(LandingZone):
+    """Objects under `prefix` in `bucket` (`BIZDEV_LANDING=s3://bucket/prefix`)."""
+
+    bucket: str
+    prefix: str = ""
+    endpoint_url: str | None = None  # None: AWS_ENDPOINT_URL, else AWS itself
+    region: str | None = None  # None: AWS_REGION / the profile's region
+    # How long after its last-modified time an object is surely visible in listings
+    # (uploads slower than this, e.g. huge multipart ones, could be missed by the sensor;
+    # the ingest asset, which lists everything, still reads them on its next run).
+    settle_seconds: int = 60
+
+    _client: Any = PrivateAttr(default=None)
+
+    @classmethod
+    def from_url(cls, url: str) -> S3Landing:
+        parsed = urlparse(url)
+        if parsed.scheme != "s3" or not parsed.netloc:
+            raise ValueError(
+                f"BIZDEV_LANDING={url!r} is not a bucket URL; write s3://bucket or s3://bucket/prefix."
+            )
+        return cls(bucket=parsed.netloc, prefix=parsed.path.strip("/"))
+
+    @property
+    def location(self) -> str:
+        return f"s3://{self.bucket}/{self._key_prefix}"
+
+    @property
+    def _key_prefix(self) -> str:
+        """The prefix as a folder: `leads` must not match `leads-archive/...`."""
+        prefix = self.prefix.strip("/")
+        return f"{prefix}/" if prefix else ""
+
+    def list_files(self) -> list[LandingFile]:
+        return sorted(self._list(), key=lambda f: f.key)
+
+    def read_bytes(self, key: str) -> bytes:
+        """The object's bytes, streamed in chunks rather than read in one call."""
+        with self._translated_errors():
+            try:
+                response = self._s3().get_object(Bucket=self.bucket, Key=self._key_prefix + key)
+            except ClientError as exc:
+                if _code(exc) in {"NoSuchKey", "404"}:
+                    raise FileNotFoundError(
+                        f"{self.location}{key}: the object no longer exists"
+                    ) from None
+                raise
+            chunks = list(response["Body"].iter_chunks(chunk_size=READ_CHUNK_BYTES))
+        return b"".join(chunks)
+
+    def list_files_since(self, cursor: str | None, limit: int) -> tuple[list[LandingFile], str]:
+        """Objects new or rewritten since the cursor, oldest first, at most `limit`.
+
+        Objects are ordered by (last-modified, key). The cursor holds a position in that
+        order before which every object was taken, plus fingerprints of the (key, ETag)
+        versions taken after it. The position only passes objects older than
+        `settle_seconds`: S3 timestamps have one-second resolution and an object can
+        become visible after others stamped later, so recent objects are remembered by
+        ETag until they settle. A rewrite in place (new ETag) is new again. The cursor
+        stays small: a position plus the objects of the last `settle_seconds`.
+        """
+        state = json.loads(cursor or "{}")
+        position = tuple(state.get("position", (-1, "")))
+        taken = set(state.get("taken", []))
+        settled_before = time.time_ns() - self.settle_seconds * 10**9
+        later = sorted((f for f in self._list() if (f.modified_ns, f.key) > position), key=_order)
+        new = [f for f in later if _fingerprint(f) not in taken][:limit]
+        taken |= {_fingerprint(f) for f in new}
+        for f in later:
+            if f.modified_ns >= settled_before or _fingerprint(f) not in taken:
+                break
+            position = _order(f)
+        still_recent = {_fingerprint(f) for f in later if _order(f) > position} & taken
+        new_cursor = {"position": list(position), "taken": sorted(still_recent)}
+        return new, json.dumps(new_cursor)
+
+    def _list(self) -> list[LandingFile]:
+        """Every landing object under the prefix; ListObjectsV2 pages of 1,000."""
+        with self._translated_errors():
+            objects = get_objects(self.bucket, prefix=self._key_prefix, client=self._s3())
+        found = []
+        for obj in objects:
+            relative = obj["Key"][len(self._key_prefix) :]
+            if is_landing_key(relative):
+                found.append(
+                    LandingFile(
+                        key=relative,
+                        size=obj["Size"],
+                        modified_ns=_epoch_ns(obj["LastModified"]),
+                        etag=obj["ETag"].strip('"'),
+                    )
+                )
+        return found
+
+    def _s3(self):
+        if self._client is None:
+            # A session of its own: boto3's default session caches credentials process-wide.
+            session = botocore.session.get_session()
+            session.get_component("response_parser_factory").set_parser_defaults(
+                timestamp_parser=_parse_timestamp
+            )
+            self._client = boto3.session.Session(botocore_session=session).client(
+                "s3",
+                endpoint_url=self.endpoint_url or None,
+                region_name=self.region or None,
+                config=Config(connect_timeout=10, read_timeout=60),
+            )
+        return self._client
+
+    @contextmanager
+    def _translated_errors(self) -> Iterator[None]:
+        """botocore failures as one sentence naming the setting to fix."""
+        where = self.location
+        try:
+            yield
+        except (NoCredentialsError, PartialCredentialsError):
+            raise LandingUnavailable(
+                f"{where}: no AWS credentials found. Set AWS_ACCESS_KEY_ID and "
+                "AWS_SECRET_ACCESS_KEY (or AWS_PROFILE)."
+            ) from None
+        except ConnectionError as exc:
+            raise LandingUnavailable(
+                f"{where}: cannot reach the S3 endpoint ({exc}). Check AWS_ENDPOINT_URL "
+                "(unset it for AWS itself) and that the server is up."
+            ) from None
+        except ClientError as exc:
+            raise LandingUnavailable(self._explain(exc)) from None
+        except BotoCoreError as exc:
+            raise LandingUnavailable(f"{where}: {exc}") from None
+
+    def _explain(self, exc: ClientError) -> str:
+        code = _code(exc)
+        detail = f"{code}: {exc.response.get('Error', {}).get('Message', exc)}"
+        endpoint = self._s3().meta.endpoint_url
+        if code in _CREDENTIAL_ERRORS:
+            return (
+                f"{self.location}: {endpoint} rejected the credentials ({detail}). "
+                "Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."
+            )
+        if code in {"AccessDenied", "403"}:
+            return (
+                f"{self.location}: access denied ({detail}). Check AWS_ACCESS_KEY_ID and "
+                "AWS_SECRET_ACCESS_KEY, and that they may list and read this bucket and prefix."
+            )
+        if code in _BUCKET_ERRORS:
+            return (
+                f"{self.location}: no bucket {self.bucket!r} at {endpoint} ({detail}). "
+                "Fix the bucket in BIZDEV_LANDING, or AWS_ENDPOINT_URL if it points at the "
+                "wrong server."
+            )
+        if code in _REGION_ERRORS:
+            return (
+                f"{self.location}: wrong region ({detail}). Set AWS_REGION to the bucket's region."
+            )
+        return f"{self.location}: S3 request to {endpoint} failed ({detail})."
+
+
+def _code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def _parse_timestamp(value: str) -> datetime:
+    """ISO 8601 listing timestamps without dateutil (the slowest part of a 10k listing)."""
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return parse_timestamp(value)
+
+
+def _epoch_ns(moment: datetime) -> int:
+    return calendar.timegm(moment.utctimetuple()) * 10**9 + moment.microsecond * 1000
+
+
+def _order(f: LandingFile) -> tuple[int, str]:
+    return (f.modified_ns, f.key)
+
+
+def _fingerprint(f: LandingFile) -> str:
+    return hashlib.sha256(f"{f.key}\0{f.etag}".encode()).hexdigest()[:16]
