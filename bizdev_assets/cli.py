@@ -11,8 +11,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bizdev_assets.dedup.commands import explain, review_app
+
 app = typer.Typer(help="bizdev: contact files in, golden contacts out.", no_args_is_help=True)
 console = Console()
+app.add_typer(review_app, name="review")
+app.command("explain")(explain)
+db_app = typer.Typer(help="The warehouse schema (ADR-013 tables).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEMO_ROWS = 5_000
@@ -58,6 +64,23 @@ def export_model(
     console.print(f"wrote model version {rows['version'][0]} to {out}")
 
 
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the ADR-013 migrations to BIZDEV_WAREHOUSE (Postgres: Alembic; DuckDB: create)."""
+    from resources.migrations import current_revision
+    from resources.settings import Settings
+    from resources.warehouse import is_postgres_url, warehouse_for
+
+    settings = Settings.from_env()
+    warehouse = warehouse_for(settings.warehouse)
+    if is_postgres_url(settings.warehouse):
+        warehouse.migrate()
+        console.print(f"{warehouse.location}: at migration {current_revision(settings.warehouse)}")
+    else:
+        warehouse.create_adr_tables()
+        console.print(f"{warehouse.location}: ADR-013 tables present")
+
+
 def ensure_dagster_home() -> Path:
     """DAGSTER_HOME as set, else ./.dagster_home; seeded with the repository's dagster.yaml."""
     home = Path(os.environ.get("DAGSTER_HOME") or REPO_ROOT / ".dagster_home").resolve()
@@ -86,7 +109,7 @@ def run(
     settings = Settings.from_env()
     resources = build_resources(settings)
     generated = ""
-    if not resources["landing"].list_files():
+    if not settings.landing.startswith("s3://") and not resources["landing"].list_files():
         from bizdev_assets.demo.generator import generate_demo
 
         labels = Path(settings.landing).resolve().parent / "labels" / "demo_labels.csv"
@@ -102,7 +125,7 @@ def run(
             run_config={"loggers": {"console": {"config": {"log_level": log_level.upper()}}}},
         )
     elapsed = time.perf_counter() - started
-    print_summary(result, settings, home, generated, elapsed)
+    print_summary(result, resources, home, generated, elapsed)
     if not result.success:
         raise typer.Exit(code=1)
 
@@ -116,14 +139,15 @@ def _metadata(result, asset: str) -> dict:
     return {}
 
 
-def print_summary(result, settings, home: Path, generated: str, elapsed: float) -> None:
+def print_summary(result, resources: dict, home: Path, generated: str, elapsed: float) -> None:
     raw = _metadata(result, "raw_contact_files")
     quarantine = _metadata(result, "contacts_quarantine")
     normalized = _metadata(result, "contacts_normalized")
     golden = _metadata(result, "golden_contacts")
     table = Table(title="bizdev run", show_header=False)
-    table.add_row("landing", settings.landing + (f"  ({generated})" if generated else ""))
-    table.add_row("warehouse", settings.warehouse)
+    landing = resources["landing"].location
+    table.add_row("landing", landing + (f"  ({generated})" if generated else ""))
+    table.add_row("warehouse", resources["warehouse"].location)
     table.add_row("DAGSTER_HOME", str(home))
     table.add_row(
         "files read",

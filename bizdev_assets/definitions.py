@@ -10,6 +10,7 @@ import dagster as dg
 
 from bizdev_assets.dedup.assets import contact_clusters, contact_match_model
 from bizdev_assets.golden.assets import golden_contacts
+from bizdev_assets.golden.contacts_asset import contacts
 from bizdev_assets.ingest.assets import raw_contact_files
 from bizdev_assets.normalize.assets import normalized_contacts
 from bizdev_assets.quality.assets import contact_quality_scores
@@ -24,6 +25,7 @@ ASSETS = [
     contact_clusters,
     golden_contacts,
     contact_quality_scores,
+    contacts,
 ]
 
 

@@ -11,6 +11,7 @@ CONTACT_CHAIN = dg.AssetSelection.assets(
     "contact_clusters",
     "golden_contacts",
     "contact_quality_scores",
+    "contacts",
 )
 
 contacts_refresh = dg.define_asset_job(
@@ -18,10 +19,13 @@ contacts_refresh = dg.define_asset_job(
     selection=CONTACT_CHAIN,
     description="New landing files -> normalized, clustered, golden, scored contacts. "
     "Uses the latest saved match model; retrain with the contact_model_training job.",
+    # Runs write the same warehouse tables: the run queue starts one at a time.
+    tags={"bizdev/writes": "warehouse"},
 )
 
 contact_model_training = dg.define_asset_job(
     "contact_model_training",
     selection=dg.AssetSelection.assets("contact_match_model"),
     description="Re-estimate the Splink match model on all normalized contacts.",
+    tags={"bizdev/writes": "warehouse"},
 )

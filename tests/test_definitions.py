@@ -15,6 +15,7 @@ EXPECTED_TABLES = {
     "contact_clusters",
     "golden_contacts",
     "contact_quality_scores",
+    "contacts",
 }
 
 

@@ -13,16 +13,22 @@ from typing import Any
 import dagster as dg
 import polars as pl
 
-from bizdev_assets.dedup.clustering import DEFAULT_MATCH_PROBABILITY, cluster_contacts
+from bizdev_assets.dedup.clustering import (
+    DEFAULT_MATCH_PROBABILITY,
+    DEFAULT_REVIEW_FROM,
+    cluster_contacts,
+)
 from bizdev_assets.dedup.model import match_weights_table, train_model
+from bizdev_assets.dedup.review import DECISION_SCHEMA, DECISIONS_TABLE, QUEUE_TABLE
 from bizdev_assets.dedup.stable_ids import assign_contact_ids
 from bizdev_assets.metadata import markdown_table, table_metadata
 from bizdev_assets.normalize.assets import NORMALIZED_TABLE
-from resources.warehouse import DuckDBWarehouse
+from resources.warehouse import Warehouse
 
 MODEL_TABLE = "contact_match_model"
 CLUSTERS_TABLE = "contact_clusters"
 HISTORY_TABLE = "contact_id_history"
+LINKS_TABLE = "contact_match_links"
 # Trained on 100k generated rows (99,500 usable records); regenerate with
 # `bench/pipeline.py --rows 100000 --train` then `bizdev export-model` (see README).
 BASELINE_MODEL = Path(__file__).with_name("baseline_model.json")
@@ -44,7 +50,7 @@ def baseline_model(records: int = BASELINE_TRAINING_RECORDS) -> dict[str, Any]:
     return model
 
 
-def latest_model(warehouse: DuckDBWarehouse, records: int) -> tuple[dict[str, Any], int]:
+def latest_model(warehouse: Warehouse, records: int) -> tuple[dict[str, Any], int]:
     """The newest saved model and its version; the shipped baseline (version 0) if none."""
     if warehouse.table_exists(MODEL_TABLE):
         newest = warehouse.query(
@@ -61,7 +67,7 @@ def latest_model(warehouse: DuckDBWarehouse, records: int) -> tuple[dict[str, An
     kinds={"splink", "duckdb"},
 )
 def contact_match_model(
-    context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse
+    context: dg.AssetExecutionContext, warehouse: Warehouse
 ) -> dg.MaterializeResult:
     """The Splink model (JSON, versioned) trained without labels on contacts_normalized."""
     normalized = warehouse.read_table(NORMALIZED_TABLE)
@@ -102,7 +108,7 @@ def contact_match_model(
     )
 
 
-def previous_assignment(warehouse: DuckDBWarehouse) -> pl.DataFrame | None:
+def previous_assignment(warehouse: Warehouse) -> pl.DataFrame | None:
     """Last run's record_id -> contact_id, the memory that keeps contact IDs stable."""
     if not warehouse.table_exists(CLUSTERS_TABLE):
         return None
@@ -114,14 +120,23 @@ def previous_assignment(warehouse: DuckDBWarehouse) -> pl.DataFrame | None:
     )
 
 
-def retired_contact_ids(warehouse: DuckDBWarehouse) -> set[str]:
+def retired_contact_ids(warehouse: Warehouse) -> set[str]:
     if not warehouse.table_exists(HISTORY_TABLE):
         return set()
     return set(warehouse.query(f"select old_contact_id from {HISTORY_TABLE}")["old_contact_id"])
 
 
+def current_decisions(warehouse: Warehouse) -> pl.DataFrame:
+    if not warehouse.table_exists(DECISIONS_TABLE):
+        return pl.DataFrame(schema=DECISION_SCHEMA)
+    return warehouse.read_table(DECISIONS_TABLE)
+
+
 class ClusteringConfig(dg.Config):
     match_probability: float = DEFAULT_MATCH_PROBABILITY
+    review_from: float = (
+        DEFAULT_REVIEW_FROM  # pairs in [review_from, match_probability) go to review
+    )
     prediction_chunks: int = 1
 
 
@@ -139,15 +154,25 @@ class ClusteringConfig(dg.Config):
     ],
 )
 def contact_clusters(
-    context: dg.AssetExecutionContext, config: ClusteringConfig, warehouse: DuckDBWarehouse
+    context: dg.AssetExecutionContext, config: ClusteringConfig, warehouse: Warehouse
 ):
     """record_id -> cluster_id and a stable contact_id for every normalized record
     (singletons included). Contact IDs survive re-clustering; merges and splits are
-    recorded in contact_id_history (old -> new, when, why)."""
+    recorded in contact_id_history (old -> new, when, why). Also writes the accepted
+    links with their per-comparison match weights (contact_match_links) and the pairs the
+    model is unsure of (match_review_queue); decisions in match_decisions are honoured."""
     normalized = warehouse.read_table(NORMALIZED_TABLE)
     model, version = latest_model(warehouse, normalized.height)
     context.log.info(f"clustering {normalized.height} records with model version {version}")
-    result = cluster_contacts(normalized, model, config.match_probability, config.prediction_chunks)
+    decisions = current_decisions(warehouse)
+    result = cluster_contacts(
+        normalized,
+        model,
+        config.match_probability,
+        config.prediction_chunks,
+        decisions=decisions,
+        review_from=config.review_from,
+    )
     now = datetime.now(UTC).replace(tzinfo=None)
     assignment = assign_contact_ids(
         result.clusters, previous_assignment(warehouse), now, retired_contact_ids(warehouse)
@@ -156,6 +181,8 @@ def contact_clusters(
     if assignment.history.height:
         warehouse.append_rows(HISTORY_TABLE, assignment.history)
     warehouse.replace_table(CLUSTERS_TABLE, clusters)
+    warehouse.replace_table(LINKS_TABLE, result.links)
+    warehouse.replace_table(QUEUE_TABLE, result.review)
     merged = assignment.history.filter(pl.col("reason") == "merge").height
     split = assignment.history.filter(pl.col("reason") == "split").height
     sizes = clusters.group_by("cluster_id").len("size")
@@ -171,8 +198,10 @@ def contact_clusters(
             "clusters": sizes.height,
             "duplicates_merged": clusters.height - sizes.height,
             "largest_cluster": int(sizes["size"].max() or 0),
-            "pairs_scored": result.pairs_scored,
-            "pairs_matched": result.pairs_matched,
+            "pairs_at_or_above_review_floor": result.pairs_scored,
+            "pairs_linked": result.links.height,
+            "pairs_for_review": result.review.height,
+            "decisions_applied": decisions.height,
             "model_version": version,
             "contact_ids_merged_away": merged,
             "contact_ids_split_off": split,

@@ -1,8 +1,9 @@
 """Score candidate pairs with a trained model and group records into clusters.
 
 Every normalized record gets a cluster: records no pair reaches the threshold with are
-singletons whose cluster_id is their own record_id. Splink names a cluster after its
-lowest record_id, so an unchanged cluster keeps its id from run to run.
+singletons. Pairs in the review band (unsure) are returned for `match_review_queue`;
+accepted pairs are returned with each comparison's match weight, so any golden contact
+can be explained link by link.
 """
 
 from __future__ import annotations
@@ -15,16 +16,59 @@ import duckdb
 import polars as pl
 from splink import DuckDBAPI, Linker
 
+from bizdev_assets.dedup.graph import cluster_with_decisions
 from bizdev_assets.dedup.model import splink_input
+from bizdev_assets.dedup.review import DECISION_SCHEMA, latest_decisions, review_queue
 
 DEFAULT_MATCH_PROBABILITY = 0.95
+DEFAULT_REVIEW_FROM = 0.5
 
 
 @dataclass(frozen=True)
 class ClusteringResult:
     clusters: pl.DataFrame  # record_id, cluster_id, cluster_size
+    links: pl.DataFrame  # accepted pairs: record_id_l/_r, match_probability, match_weight, mw_*
+    review: pl.DataFrame  # undecided pairs in the review band, same columns
     pairs_scored: int
-    pairs_matched: int
+
+
+def score_pairs(normalized: pl.DataFrame, model: dict[str, Any], floor: float, chunks: int = 1):
+    """All candidate pairs (blocking rules) with probability >= floor, and how many were scored."""
+    model = {**model, "retain_intermediate_calculation_columns": True}
+    con = duckdb.connect()
+    try:
+        db_api = DuckDBAPI(connection=con)
+        records = db_api.register(splink_input(normalized), dataset_display_name="contacts")
+        linker = Linker(records, model, log_level=logging.WARNING)
+        chunking = {"num_chunks_left": chunks, "num_chunks_right": 1} if chunks > 1 else {}
+        predictions = linker.inference.predict(threshold_match_probability=floor, **chunking)
+        weights = [
+            c
+            for c in con.sql(f"select * from {predictions.physical_name} limit 0").columns
+            if c.startswith("mw_")
+        ]
+        scored = con.sql(
+            "select unique_id_l as record_id_l, unique_id_r as record_id_r, "
+            f"match_probability, match_weight, {', '.join(weights)} "
+            f"from {predictions.physical_name}"
+        ).pl()
+    finally:
+        con.close()
+    return scored
+
+
+def _across_clusters(pairs: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame:
+    """Only pairs whose records sit in different clusters: a weak direct link inside a
+    cluster that stronger links already hold together is not an open question."""
+    where = clusters.select("record_id", "cluster_id")
+    return (
+        pairs.join(
+            where.rename({"record_id": "record_id_l", "cluster_id": "_c_l"}), on="record_id_l"
+        )
+        .join(where.rename({"record_id": "record_id_r", "cluster_id": "_c_r"}), on="record_id_r")
+        .filter(pl.col("_c_l") != pl.col("_c_r"))
+        .drop("_c_l", "_c_r")
+    )
 
 
 def cluster_contacts(
@@ -32,38 +76,22 @@ def cluster_contacts(
     model: dict[str, Any],
     threshold: float = DEFAULT_MATCH_PROBABILITY,
     chunks: int = 1,
+    decisions: pl.DataFrame | None = None,
+    review_from: float = DEFAULT_REVIEW_FROM,
 ) -> ClusteringResult:
-    """Predict pairwise matches over the blocking rules and take connected components."""
+    """Predict pairwise matches, apply decisions, take connected components."""
+    decisions = latest_decisions(
+        decisions if decisions is not None else pl.DataFrame(schema=DECISION_SCHEMA)
+    )
     if normalized.is_empty():
         empty = pl.DataFrame(
             schema={"record_id": pl.String, "cluster_id": pl.String, "cluster_size": pl.Int64}
         )
-        return ClusteringResult(empty, 0, 0)
-    con = duckdb.connect()
-    try:
-        db_api = DuckDBAPI(connection=con)
-        records = db_api.register(splink_input(normalized), dataset_display_name="contacts")
-        linker = Linker(records, model, log_level=logging.WARNING)
-        chunking = {"num_chunks_left": chunks, "num_chunks_right": 1} if chunks > 1 else {}
-        predictions = linker.inference.predict(threshold_match_probability=0.01, **chunking)
-        pairs_scored = _count(con, predictions.physical_name)
-        clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
-            predictions, threshold_match_probability=threshold
-        )
-        pairs_matched = con.execute(
-            f"select count(*) from {predictions.physical_name} where match_probability >= ?",
-            [threshold],
-        ).fetchall()[0][0]
-        clusters = con.sql(
-            f"select unique_id as record_id, cluster_id from {clustered.physical_name}"
-        ).pl()
-    finally:
-        con.close()
+        return ClusteringResult(empty, pl.DataFrame(), pl.DataFrame(), 0)
+    scored = score_pairs(normalized, model, min(review_from, threshold), chunks)
+    clusters, links = cluster_with_decisions(normalized["record_id"], scored, threshold, decisions)
     clusters = clusters.with_columns(
         pl.len().over("cluster_id").cast(pl.Int64).alias("cluster_size")
     ).sort("record_id")
-    return ClusteringResult(clusters, pairs_scored, pairs_matched)
-
-
-def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    return con.execute(f"select count(*) from {table}").fetchall()[0][0]
+    review = _across_clusters(review_queue(scored, review_from, threshold, decisions), clusters)
+    return ClusteringResult(clusters, links, review, scored.height)

@@ -8,7 +8,7 @@ from bizdev_assets.golden.survivorship import build_golden_contacts
 from bizdev_assets.metadata import table_metadata
 from bizdev_assets.normalize.assets import NORMALIZED_TABLE
 from resources.pipeline_config import PipelineConfig
-from resources.warehouse import DuckDBWarehouse
+from resources.warehouse import Warehouse
 
 GOLDEN_TABLE = "golden_contacts"
 
@@ -33,7 +33,7 @@ GOLDEN_TABLE = "golden_contacts"
 )
 def golden_contacts(
     context: dg.AssetExecutionContext,
-    warehouse: DuckDBWarehouse,
+    warehouse: Warehouse,
     pipeline_config: PipelineConfig,
 ):
     """The deduplicated contacts: survivorship per field (most trusted source, most recent,

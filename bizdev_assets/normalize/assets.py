@@ -19,7 +19,7 @@ from bizdev_assets.metadata import markdown_table, table_metadata
 from bizdev_assets.normalize.columns import QUARANTINE_COLUMNS
 from bizdev_assets.normalize.contacts import normalize_contacts
 from bizdev_assets.normalize.schema import validate_normalized
-from resources.warehouse import DuckDBWarehouse
+from resources.warehouse import Warehouse
 
 NORMALIZED_TABLE = "contacts_normalized"
 QUARANTINE_TABLE = "contacts_quarantine"
@@ -28,7 +28,7 @@ CONTRACT_CHECK = "pandera_contract"
 RECONCILIATION_CHECK = "raw_rows_reconcile"
 
 
-def pending_raw_rows(warehouse: DuckDBWarehouse) -> pl.DataFrame:
+def pending_raw_rows(warehouse: Warehouse) -> pl.DataFrame:
     """Raw rows of files that have been ingested but not yet normalized."""
     if not warehouse.table_exists(FILE_LOG_TABLE):
         return pl.DataFrame()
@@ -96,7 +96,7 @@ def split_batch(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         ),
     ],
 )
-def normalized_contacts(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse):
+def normalized_contacts(context: dg.AssetExecutionContext, warehouse: Warehouse):
     raw = pending_raw_rows(warehouse)
     if raw.is_empty():
         context.log.info("no new raw rows to normalize")
@@ -161,7 +161,7 @@ def _reasons(quarantined: pl.DataFrame) -> dict[str, dg.MetadataValue]:
     return {"reasons": dg.MetadataValue.md(markdown_table(counts))}
 
 
-def _reconciliation(warehouse: DuckDBWarehouse) -> dg.AssetCheckResult:
+def _reconciliation(warehouse: Warehouse) -> dg.AssetCheckResult:
     raw = warehouse.row_count(RAW_TABLE)
     normalized = warehouse.row_count(NORMALIZED_TABLE)
     quarantined = warehouse.row_count(QUARANTINE_TABLE)

@@ -7,7 +7,7 @@ from bizdev_assets.golden.assets import GOLDEN_TABLE
 from bizdev_assets.metadata import markdown_table, table_metadata
 from bizdev_assets.quality.scoring import score_contacts, score_distribution
 from resources.pipeline_config import PipelineConfig
-from resources.warehouse import DuckDBWarehouse
+from resources.warehouse import Warehouse
 
 SCORES_TABLE = "contact_quality_scores"
 COMPONENTS = ["completeness", "validity", "uniqueness", "freshness", "consistency"]
@@ -26,7 +26,7 @@ COMPONENTS = ["completeness", "validity", "uniqueness", "freshness", "consistenc
         )
     ],
 )
-def contact_quality_scores(warehouse: DuckDBWarehouse, pipeline_config: PipelineConfig):
+def contact_quality_scores(warehouse: Warehouse, pipeline_config: PipelineConfig):
     """quality_score (DECIMAL(3,2), ADR-013) with its named components beside it:
     completeness, validity, uniqueness, freshness, consistency (weights in YAML)."""
     golden = warehouse.read_table(GOLDEN_TABLE)
