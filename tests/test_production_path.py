@@ -211,11 +211,10 @@ def test_a_warehouse_connection_lost_mid_run_then_a_rerun_leaves_no_duplicate_or
     ready, done, killed = threading.Event(), threading.Event(), []
     killer = threading.Thread(target=_terminate_warehouse_queries, args=(url, ready, done, killed))
     killer.start()
-    first = env.materialize()
+    env.materialize()  # fails cleanly, or succeeds if the cut query was retried
     done.set()
     killer.join()
     assert killed, "the fault was never injected"
-    assert not first.success
 
     assert env.materialize().success
     _assert_complete_and_unique(env, demo.rows)

@@ -18,6 +18,14 @@ from bizdev_assets.dedup.clustering import (
     DEFAULT_REVIEW_FROM,
     cluster_contacts,
 )
+from bizdev_assets.dedup.incremental import (
+    SPLINK_SOURCE_COLUMNS,
+    assign_ids_to_touched,
+    choose_mode,
+    link_new_records,
+    merged_review_queue,
+    read_previous_run,
+)
 from bizdev_assets.dedup.model import match_weights_table, train_model
 from bizdev_assets.dedup.review import DECISION_SCHEMA, DECISIONS_TABLE, QUEUE_TABLE
 from bizdev_assets.dedup.stable_ids import assign_contact_ids
@@ -138,6 +146,8 @@ class ClusteringConfig(dg.Config):
         DEFAULT_REVIEW_FROM  # pairs in [review_from, match_probability) go to review
     )
     prediction_chunks: int = 1
+    # Re-resolve every record even when only linking the new ones would do.
+    full_refresh: bool = False
 
 
 @dg.asset(
@@ -160,29 +170,71 @@ def contact_clusters(
     (singletons included). Contact IDs survive re-clustering; merges and splits are
     recorded in contact_id_history (old -> new, when, why). Also writes the accepted
     links with their per-comparison match weights (contact_match_links) and the pairs the
-    model is unsure of (match_review_queue); decisions in match_decisions are honoured."""
-    normalized = warehouse.read_table(NORMALIZED_TABLE)
-    model, version = latest_model(warehouse, normalized.height)
-    context.log.info(f"clustering {normalized.height} records with model version {version}")
-    decisions = current_decisions(warehouse)
-    result = cluster_contacts(
-        normalized,
-        model,
-        config.match_probability,
-        config.prediction_chunks,
-        decisions=decisions,
-        review_from=config.review_from,
-    )
+    model is unsure of (match_review_queue); decisions in match_decisions are honoured.
+
+    A small drop of new records is linked incrementally (only pairs touching a new record
+    are scored; existing clusters are kept); a new model, new decisions, changed
+    thresholds, removed records or `full_refresh: true` re-resolve everything."""
+    # Taken before reading decisions: one made during this run is newer than the run.
     now = datetime.now(UTC).replace(tzinfo=None)
-    assignment = assign_contact_ids(
-        result.clusters, previous_assignment(warehouse), now, retired_contact_ids(warehouse)
+    columns = ", ".join(SPLINK_SOURCE_COLUMNS)
+    normalized = warehouse.query(f"select {columns} from {NORMALIZED_TABLE}")
+    model, version = latest_model(warehouse, normalized.height)
+    decisions = current_decisions(warehouse)
+    choice = choose_mode(
+        read_previous_run(warehouse, CLUSTERS_TABLE, NORMALIZED_TABLE, DECISIONS_TABLE),
+        version,
+        config.match_probability,
+        config.review_from,
+        config.full_refresh,
     )
-    clusters = assignment.clusters.with_columns(pl.lit(version).alias("model_version"))
+    context.log.info(
+        f"{choice.mode} clustering of {normalized.height} records with model version "
+        f"{version}: {choice.reason}"
+    )
+    if choice.mode == "incremental":
+        previous = warehouse.query(
+            f"select record_id, cluster_id, contact_id, contact_created_at from {CLUSTERS_TABLE}"
+        )
+        linked = link_new_records(
+            normalized, previous, model, config.match_probability, decisions, config.review_from
+        )
+        result = linked.result
+        assignment = assign_ids_to_touched(
+            result.clusters, linked.touched, previous, now, retired_contact_ids(warehouse)
+        )
+        previous_queue = (
+            warehouse.read_table(QUEUE_TABLE) if warehouse.table_exists(QUEUE_TABLE) else None
+        )
+        review = merged_review_queue(previous_queue, result.review, result.clusters, decisions)
+    else:
+        previous = previous_assignment(warehouse)
+        result = cluster_contacts(
+            normalized,
+            model,
+            config.match_probability,
+            config.prediction_chunks,
+            decisions=decisions,
+            review_from=config.review_from,
+        )
+        review = result.review
+        assignment = assign_contact_ids(
+            result.clusters, previous, now, retired_contact_ids(warehouse)
+        )
+    clusters = assignment.clusters.with_columns(
+        pl.lit(version).alias("model_version"),
+        pl.lit(now).cast(pl.Datetime("us")).alias("clustered_at"),
+        pl.lit(config.match_probability).alias("match_threshold"),
+        pl.lit(config.review_from).alias("review_from"),
+    )
     if assignment.history.height:
         warehouse.append_rows(HISTORY_TABLE, assignment.history)
     warehouse.replace_table(CLUSTERS_TABLE, clusters)
-    warehouse.replace_table(LINKS_TABLE, result.links)
-    warehouse.replace_table(QUEUE_TABLE, result.review)
+    if choice.mode == "full":
+        warehouse.replace_table(LINKS_TABLE, result.links)
+    elif result.links.height:
+        warehouse.append_rows(LINKS_TABLE, result.links)
+    warehouse.replace_table(QUEUE_TABLE, review)
     merged = assignment.history.filter(pl.col("reason") == "merge").height
     split = assignment.history.filter(pl.col("reason") == "split").height
     sizes = clusters.group_by("cluster_id").len("size")
@@ -195,12 +247,15 @@ def contact_clusters(
     yield dg.MaterializeResult(
         metadata=table_metadata(clusters, clusters.height)
         | {
+            "mode": choice.mode,
+            "mode_reason": choice.reason,
+            "new_records": normalized.height if choice.new_records is None else choice.new_records,
             "clusters": sizes.height,
             "duplicates_merged": clusters.height - sizes.height,
             "largest_cluster": int(sizes["size"].max() or 0),
             "pairs_at_or_above_review_floor": result.pairs_scored,
             "pairs_linked": result.links.height,
-            "pairs_for_review": result.review.height,
+            "pairs_for_review": review.height,
             "decisions_applied": decisions.height,
             "model_version": version,
             "contact_ids_merged_away": merged,

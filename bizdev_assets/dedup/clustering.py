@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 import polars as pl
 from splink import DuckDBAPI, Linker
+from splink.internals.splink_dataframe import SplinkDataFrame
 
 from bizdev_assets.dedup.graph import cluster_with_decisions
 from bizdev_assets.dedup.model import splink_input
@@ -42,19 +43,24 @@ def score_pairs(normalized: pl.DataFrame, model: dict[str, Any], floor: float, c
         linker = Linker(records, model, log_level=logging.WARNING)
         chunking = {"num_chunks_left": chunks, "num_chunks_right": 1} if chunks > 1 else {}
         predictions = linker.inference.predict(threshold_match_probability=floor, **chunking)
-        weights = [
-            c
-            for c in con.sql(f"select * from {predictions.physical_name} limit 0").columns
-            if c.startswith("mw_")
-        ]
-        scored = con.sql(
-            "select unique_id_l as record_id_l, unique_id_r as record_id_r, "
-            f"match_probability, match_weight, {', '.join(weights)} "
-            f"from {predictions.physical_name}"
-        ).pl()
+        scored = predictions_frame(con, predictions)
     finally:
         con.close()
     return scored
+
+
+def predictions_frame(con: duckdb.DuckDBPyConnection, predictions: SplinkDataFrame) -> pl.DataFrame:
+    """Scored pairs as record_id_l/_r, match_probability, match_weight and each mw_* weight."""
+    weights = [
+        c
+        for c in con.sql(f"select * from {predictions.physical_name} limit 0").columns
+        if c.startswith("mw_")
+    ]
+    return con.sql(
+        "select unique_id_l as record_id_l, unique_id_r as record_id_r, "
+        f"match_probability, match_weight, {', '.join(weights)} "
+        f"from {predictions.physical_name}"
+    ).pl()
 
 
 def _across_clusters(pairs: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame:
