@@ -60,6 +60,7 @@ SPLINK_SOURCE_COLUMNS = [
     "mobile",
     "company_key",
     "city",
+    "title",
 ]
 
 # Columns that say how contact_clusters was produced; incremental runs need all of them.

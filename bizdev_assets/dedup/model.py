@@ -36,6 +36,7 @@ SPLINK_INPUT_COLUMNS = [
     "mobile",
     "company_key",
     "city_key",
+    "title_key",
 ]
 
 
@@ -69,6 +70,7 @@ def splink_input(normalized: pl.DataFrame) -> pl.DataFrame:
         pl.col("mobile"),
         pl.col("company_key"),
         pl.col("city").str.to_lowercase().alias("city_key"),
+        pl.col("title").str.to_lowercase().str.strip_chars().alias("title_key"),
     )
     return frame.with_columns(
         first_name_variants(frame["forename"]).alias("first_variants")
@@ -158,15 +160,18 @@ def _mobile_comparison() -> cl.CustomComparison:
 
 
 def _workplace_comparison() -> cl.CustomComparison:
-    """Company, main phone line, company email domain and city in one comparison.
+    """Company, main phone line, company email domain and job title in one comparison.
 
-    Colleagues share all four, so counting them as separate comparisons would add the
-    same evidence several times and merge whole departments. Here the strongest
-    workplace signal counts once.
+    Colleagues share the first three, so counting them as separate comparisons would add
+    the same evidence several times and merge whole departments; here the strongest
+    workplace signal counts once. The title only tells colleagues apart within one
+    company: someone who changed jobs changed company and title together, and counting
+    both against them would be the same double count the other way.
     """
     same_company = "company_key_l = company_key_r"
     same_line = "phone_l = phone_r"
     same_domain = "work_domain_l = work_domain_r"
+    same_title = "title_key_l = title_key_r"
     return cl.CustomComparison(
         output_column_name="workplace",
         comparison_levels=[
@@ -176,6 +181,11 @@ def _workplace_comparison() -> cl.CustomComparison:
                 "no workplace details on one side",
             ).configure(is_null_level=True),
             cll.CustomLevel(
+                f"{same_company} and ({same_line} or {same_domain}) and {same_title}",
+                "same company, main line or email domain, and title",
+            ),
+            cll.CustomLevel(f"{same_company} and {same_title}", "same company and title"),
+            cll.CustomLevel(
                 f"{same_company} and ({same_line} or {same_domain})",
                 "same company, and same main line or email domain",
             ),
@@ -184,7 +194,7 @@ def _workplace_comparison() -> cl.CustomComparison:
             cll.JaroWinklerLevel("company_key", 0.92),
             cll.ElseLevel(),
         ],
-        comparison_description="company, main phone line and email domain",
+        comparison_description="company, main phone line, email domain and title",
     )
 
 
