@@ -6,6 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# The first example of a property test pays for lazy imports (polars, phonenumbers,
+# tldextract); on a busy 2-core CI that can exceed Hypothesis's 200 ms deadline.
+hypothesis_settings.register_profile("bizdev", deadline=None)
+hypothesis_settings.load_profile("bizdev")
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")

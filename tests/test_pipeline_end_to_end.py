@@ -129,3 +129,19 @@ def test_bad_files_are_reported_and_do_not_stop_the_good_ones(settings, landing:
     bad = quarantine.filter(pl.col("source_file") == "ragged.csv")
     assert bad["source_row"].to_list() == [3]
     assert "x@y.com,extra,cols" in bad["raw_content"][0]
+
+
+def test_a_rejected_file_is_read_once_it_is_renamed_to_what_it_is(settings, landing: Path):
+    csv_text = "Name,Email\nGrace Hopper,grace@navy.mil\n"
+    (landing / "leads.json").write_text(csv_text)
+    assert materialize_all(settings).success
+    warehouse = DuckDBWarehouse(path=settings.warehouse)
+    assert warehouse.query("select status from landing_file_log")["status"].to_list() == [
+        "rejected"
+    ]
+
+    (landing / "leads.json").rename(landing / "leads.csv")
+    assert materialize_all(settings).success
+    log = warehouse.query("select source_file, status from landing_file_log")
+    assert log.rows() == [("leads.csv", "loaded")]
+    assert warehouse.read_table("contacts_normalized")["email"].to_list() == ["grace@navy.mil"]

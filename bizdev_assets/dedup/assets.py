@@ -233,6 +233,19 @@ def contact_clusters(
         pl.lit(config.match_probability).alias("match_threshold"),
         pl.lit(config.review_from).alias("review_from"),
     )
+    # The blocking check guards the table: a failing assignment is never written.
+    unclustered = normalized.height - clusters["record_id"].n_unique()
+    complete = unclustered == 0 and clusters.height == normalized.height
+    yield dg.AssetCheckResult(
+        check_name="every_record_clustered",
+        passed=complete,
+        metadata={"records": normalized.height, "cluster_rows": clusters.height},
+    )
+    if not complete:
+        raise dg.Failure(
+            f"contact_clusters not written: {clusters.height} cluster rows for "
+            f"{normalized.height} normalized records ({unclustered} without a cluster)"
+        )
     if assignment.history.height:
         warehouse.append_rows(HISTORY_TABLE, assignment.history)
     warehouse.replace_table(CLUSTERS_TABLE, clusters)
@@ -244,12 +257,6 @@ def contact_clusters(
     merged = assignment.history.filter(pl.col("reason") == "merge").height
     split = assignment.history.filter(pl.col("reason") == "split").height
     sizes = clusters.group_by("cluster_id").len("size")
-    unclustered = normalized.height - clusters["record_id"].n_unique()
-    yield dg.AssetCheckResult(
-        check_name="every_record_clustered",
-        passed=unclustered == 0 and clusters.height == normalized.height,
-        metadata={"records": normalized.height, "cluster_rows": clusters.height},
-    )
     yield dg.MaterializeResult(
         metadata=table_metadata(clusters, clusters.height)
         | {

@@ -22,6 +22,12 @@ from bizdev_assets.dedup.model import splink_input
 from bizdev_assets.dedup.review import DECISION_SCHEMA, latest_decisions, review_queue
 
 DEFAULT_MATCH_PROBABILITY = 0.95
+EMPTY_PAIRS = {
+    "record_id_l": pl.String,
+    "record_id_r": pl.String,
+    "match_probability": pl.Float64,
+    "match_weight": pl.Float64,
+}
 DEFAULT_REVIEW_FROM = 0.5
 
 
@@ -93,7 +99,8 @@ def cluster_contacts(
         empty = pl.DataFrame(
             schema={"record_id": pl.String, "cluster_id": pl.String, "cluster_size": pl.Int64}
         )
-        return ClusteringResult(empty, pl.DataFrame(), pl.DataFrame(), 0)
+        pairs = pl.DataFrame(schema=EMPTY_PAIRS)
+        return ClusteringResult(empty, pairs.with_columns(pl.lit(False).alias("decided")), pairs, 0)
     scored = score_pairs(normalized, model, min(review_from, threshold), chunks)
     clusters, links = cluster_with_decisions(normalized["record_id"], scored, threshold, decisions)
     clusters = clusters.with_columns(

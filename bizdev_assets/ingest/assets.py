@@ -47,10 +47,16 @@ FILE_LOG_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def known_file_hashes(warehouse: Warehouse) -> set[str]:
+def file_hashes_by_status(warehouse: Warehouse) -> dict[str, set[str]]:
+    """Content hashes in the file log: `loaded` ones are never read again; `rejected`
+    ones are retried (renamed to a readable type, or readable after a fix)."""
     if not warehouse.table_exists(FILE_LOG_TABLE):
-        return set()
-    return set(warehouse.query(f"select file_hash from {FILE_LOG_TABLE}")["file_hash"])
+        return {"loaded": set(), "rejected": set()}
+    log = warehouse.query(f"select file_hash, status from {FILE_LOG_TABLE}")
+    return {
+        status: set(log.filter(pl.col("status") == status)["file_hash"])
+        for status in ("loaded", "rejected")
+    }
 
 
 def add_etag_column(warehouse: Warehouse) -> None:
@@ -146,7 +152,8 @@ def raw_contact_files(
 ) -> dg.MaterializeResult:
     mapping = pipeline_config.header_mapping()
     add_etag_column(warehouse)
-    seen = known_file_hashes(warehouse)
+    hashes = file_hashes_by_status(warehouse)
+    seen = hashes["loaded"]
     loaded, rejected, previews = [], [], []
     already_seen = rows_this_run = 0
     for landing_file in landing.list_files():
@@ -163,6 +170,11 @@ def raw_contact_files(
         result = read_contact_bytes(data, landing_file.key, mapping)
         now = datetime.now(UTC).replace(tzinfo=None)
         rows = rows_for_warehouse(result, now)
+        if file_hash in hashes["rejected"]:
+            # A retry of a rejected file: its old log row (it has no rows) gives way.
+            warehouse.append_many(
+                {}, sql_after=[(f"delete from {FILE_LOG_TABLE} where file_hash = ?", [file_hash])]
+            )
         warehouse.append_many(
             {RAW_TABLE: rows, FILE_LOG_TABLE: file_log_row(landing_file, result, now)}
         )

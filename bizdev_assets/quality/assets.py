@@ -31,16 +31,21 @@ def contact_quality_scores(warehouse: Warehouse, pipeline_config: PipelineConfig
     completeness, validity, uniqueness, freshness, consistency (weights in YAML)."""
     golden = warehouse.read_table(GOLDEN_TABLE)
     scores = score_contacts(golden, pipeline_config.weights())
-    warehouse.replace_table(SCORES_TABLE, scores)
 
     as_float = scores["quality_score"].cast(pl.Float64)
+    in_range = (
+        scores.height == golden.height
+        and bool(as_float.is_between(0, 1).all())
+        and as_float.null_count() == 0
+    )
     yield dg.AssetCheckResult(
         check_name="scores_in_range",
-        passed=scores.height == golden.height
-        and bool(as_float.is_between(0, 1).all())
-        and as_float.null_count() == 0,
+        passed=in_range,
         metadata={"scored": scores.height, "golden_contacts": golden.height},
     )
+    if not in_range:
+        raise dg.Failure("contact_quality_scores not written: a score is missing or out of [0, 1]")
+    warehouse.replace_table(SCORES_TABLE, scores)
     distribution = pl.DataFrame(
         {"score": list(d := score_distribution(scores)), "contacts": list(d.values())}
     )
