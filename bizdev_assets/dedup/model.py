@@ -208,6 +208,9 @@ def blocking_rules_for_prediction() -> list[Any]:
         block_on("forename", "company_key"),
         block_on("phone", "surname"),
         "l.forename = r.surname and l.surname = r.forename",
+        # Someone who changed jobs often files their mobile as the phone: catch both ways.
+        "l.mobile = r.phone",
+        "l.phone = r.mobile",
     ]
 
 
