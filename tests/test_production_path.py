@@ -152,18 +152,22 @@ def _restart_postgres_mid_run(server, url: str, done: threading.Event, restarted
     restarted.append(True)
 
 
-def test_postgres_restarted_mid_run_then_a_rerun_leaves_no_duplicate_or_missing_rows(
-    postgres_server, tmp_path: Path, landing: Path, monkeypatch
-):
+def fault_setup(server, tmp_path: Path, landing: Path, monkeypatch) -> tuple[int, str, Environment]:
+    """Demo files in a folder, a fresh Postgres warehouse, Dagster on SQLite."""
     monkeypatch.delenv("DAGSTER_POSTGRES_URL", raising=False)
     demo = generate_demo(landing, tmp_path / "labels.csv", n_rows=3_000, seed=9)
-    url = _new_database(postgres_server, "warehouse")
+    url = _new_database(server, "warehouse")
     home = tmp_path / "home"
     home.mkdir()
     shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
-    env = Environment(
-        "fault", Settings(landing=str(landing), warehouse=url, migrate_db=True), home, None
-    )
+    settings = Settings(landing=str(landing), warehouse=url, migrate_db=True)
+    return demo.rows, url, Environment("fault", settings, home, None)
+
+
+def test_postgres_restarted_mid_run_then_a_rerun_leaves_no_duplicate_or_missing_rows(
+    postgres_server, tmp_path: Path, landing: Path, monkeypatch
+):
+    rows, url, env = fault_setup(postgres_server, tmp_path, landing, monkeypatch)
 
     done, restarted = threading.Event(), []
     restarter = threading.Thread(
@@ -176,7 +180,7 @@ def test_postgres_restarted_mid_run_then_a_rerun_leaves_no_duplicate_or_missing_
     assert restarted, "the server was never restarted"
 
     assert env.materialize().success
-    _assert_complete_and_unique(env, demo.rows)
+    _assert_complete_and_unique(env, rows)
 
 
 def _assert_complete_and_unique(env: Environment, rows: int) -> None:
@@ -198,15 +202,7 @@ def _assert_complete_and_unique(env: Environment, rows: int) -> None:
 def test_a_warehouse_connection_lost_mid_run_then_a_rerun_leaves_no_duplicate_or_missing_rows(
     postgres_server, tmp_path: Path, landing: Path, monkeypatch
 ):
-    monkeypatch.delenv("DAGSTER_POSTGRES_URL", raising=False)
-    demo = generate_demo(landing, tmp_path / "labels.csv", n_rows=3_000, seed=9)
-    url = _new_database(postgres_server, "warehouse")
-    home = tmp_path / "home"
-    home.mkdir()
-    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
-    env = Environment(
-        "fault", Settings(landing=str(landing), warehouse=url, migrate_db=True), home, None
-    )
+    rows, url, env = fault_setup(postgres_server, tmp_path, landing, monkeypatch)
 
     ready, done, killed = threading.Event(), threading.Event(), []
     killer = threading.Thread(target=_terminate_warehouse_queries, args=(url, ready, done, killed))
@@ -217,4 +213,4 @@ def test_a_warehouse_connection_lost_mid_run_then_a_rerun_leaves_no_duplicate_or
     assert killed, "the fault was never injected"
 
     assert env.materialize().success
-    _assert_complete_and_unique(env, demo.rows)
+    _assert_complete_and_unique(env, rows)
