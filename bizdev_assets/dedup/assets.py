@@ -26,7 +26,7 @@ from bizdev_assets.dedup.incremental import (
     merged_review_queue,
     read_previous_run,
 )
-from bizdev_assets.dedup.model import match_weights_table, train_model
+from bizdev_assets.dedup.model import blocking_rule_counts, match_weights_table, train_model
 from bizdev_assets.dedup.review import DECISION_SCHEMA, DECISIONS_TABLE, QUEUE_TABLE
 from bizdev_assets.dedup.stable_ids import assign_contact_ids
 from bizdev_assets.metadata import markdown_table, table_metadata
@@ -104,6 +104,11 @@ def contact_match_model(
         ),
     )
     weights = match_weights_table(model).with_columns(pl.col("match_weight").round(2))
+    blocking = (
+        blocking_rule_counts(normalized, model)
+        if normalized.height
+        else pl.DataFrame({"blocking_rule": [], "new_candidate_pairs": [], "cumulative_pairs": []})
+    )
     return dg.MaterializeResult(
         metadata={
             "version": version,
@@ -112,6 +117,8 @@ def contact_match_model(
             "match_weights": dg.MetadataValue.md(
                 markdown_table(weights.select("comparison", "level", "match_weight"))
             ),
+            "blocking_rules": dg.MetadataValue.md(markdown_table(blocking)),
+            "candidate_pairs": int(blocking["cumulative_pairs"].max() or 0),
         }
     )
 

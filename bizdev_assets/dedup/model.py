@@ -20,6 +20,7 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from nicknames import NickNamer
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.blocking_analysis import count_comparisons_from_blocking_rules
 
 # Splink logs every training step at INFO; keep the run log readable.
 logging.getLogger("splink").setLevel(logging.WARNING)
@@ -275,3 +276,26 @@ def match_weights_table(model: dict[str, Any]) -> pl.DataFrame:
                 }
             )
     return pl.DataFrame(rows)
+
+
+def blocking_rule_counts(normalized: pl.DataFrame, model: dict[str, Any]) -> pl.DataFrame:
+    """Candidate pairs each of the model's blocking rules adds (new, and cumulative), so
+    the UI shows what each rule costs before anything is scored."""
+    rules = [rule["blocking_rule"] for rule in model["blocking_rules_to_generate_predictions"]]
+    con = duckdb.connect()
+    try:
+        records = DuckDBAPI(connection=con).register(
+            splink_input(normalized), dataset_display_name="contacts"
+        )
+        counts = count_comparisons_from_blocking_rules(
+            records, blocking_rules=rules, link_type="dedupe_only", record_sample_proportion=1.0
+        )
+    finally:
+        con.close()
+    return pl.DataFrame(
+        {
+            "blocking_rule": rules,
+            "new_candidate_pairs": [c["marginal_comparison_count"] for c in counts],
+            "cumulative_pairs": [c["cumulative_comparison_count"] for c in counts],
+        }
+    )
