@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import yaml
 
 from bizdev_assets.golden.columns import GOLDEN_COLUMNS
+from bizdev_assets.rule_files import read_yaml
 
 DEFAULT_RULES_PATH = Path(__file__).with_name("survivorship.yaml")
 STRATEGIES = ("most_trusted", "most_recent", "most_complete")
@@ -85,12 +85,7 @@ class SurvivorshipRules:
     def load(cls, path: Path | None = None) -> SurvivorshipRules:
         """Read rules from YAML; None reads the shipped default."""
         path = Path(path) if path is not None else DEFAULT_RULES_PATH
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise SurvivorshipRulesError(f"{path}: cannot read rules file: {exc}") from exc
-        except yaml.YAMLError as exc:
-            raise SurvivorshipRulesError(f"{path}: not valid YAML: {exc}") from exc
+        data = read_yaml(path, SurvivorshipRulesError, "rules file")
         return cls.from_dict(data, origin=str(path))
 
     @classmethod

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import yaml
-
 from bizdev_assets.ingest.canonical import CANONICAL_FIELDS
+from bizdev_assets.rule_files import read_yaml
 
 SYNONYMS_PATH = Path(__file__).with_name("header_synonyms.yaml")
 RECORD_ID = "source_record_id"
@@ -175,12 +174,7 @@ def _last_segment(header: str) -> str:
 
 
 def _read_yaml(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise HeaderMappingError(f"{path}: cannot read header mapping file ({exc})") from exc
-    except yaml.YAMLError as exc:
-        raise HeaderMappingError(f"{path}: not valid YAML ({exc})") from exc
+    return read_yaml(path, HeaderMappingError, "header mapping file")
 
 
 def _header_list(raw: dict[str, Any], key: str, path: Path) -> list[str]:

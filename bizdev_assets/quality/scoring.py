@@ -15,7 +15,8 @@ from typing import Any
 
 import phonenumbers
 import polars as pl
-import yaml
+
+from bizdev_assets.rule_files import read_yaml
 
 DEFAULT_WEIGHTS_PATH = Path(__file__).with_name("weights.yaml")
 COMPONENTS = ("completeness", "validity", "uniqueness", "freshness", "consistency")
@@ -99,12 +100,7 @@ class QualityWeights:
     def load(cls, path: Path | None = None) -> QualityWeights:
         """Read weights from YAML; None reads the shipped default."""
         path = Path(path) if path is not None else DEFAULT_WEIGHTS_PATH
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise QualityWeightsError(f"{path}: cannot read weights file: {exc}") from exc
-        except yaml.YAMLError as exc:
-            raise QualityWeightsError(f"{path}: not valid YAML: {exc}") from exc
+        data = read_yaml(path, QualityWeightsError, "weights file")
         return cls.from_dict(data, origin=str(path))
 
     @classmethod
