@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from bizdev_assets.golden.survivorship import SurvivorshipRules
+from bizdev_assets.golden.rules import SurvivorshipRules
 from bizdev_assets.ingest.headers import HeaderMapping
 from bizdev_assets.quality.scoring import QualityWeights
 

@@ -14,11 +14,8 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from bizdev_assets.golden.columns import GOLDEN_COLUMNS
-from bizdev_assets.golden.survivorship import (
-    SurvivorshipRules,
-    SurvivorshipRulesError,
-    build_golden_contacts,
-)
+from bizdev_assets.golden.rules import SurvivorshipRules, SurvivorshipRulesError
+from bizdev_assets.golden.survivorship import build_golden_contacts
 from bizdev_assets.normalize.columns import NORMALIZED_COLUMNS
 
 NOW = datetime(2025, 6, 1)
