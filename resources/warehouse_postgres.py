@@ -25,9 +25,23 @@ from psycopg import sql as pgsql
 from resources.pg_frames import (
     decode_columns,
     encode_csv_chunks,
-    pg_column_type,
     result_columns,
     select_list_for_copy,
+)
+from resources.pg_schema import (
+    add_missing_columns,
+    check_key,
+    create_indexes,
+    create_table,
+    ident,
+    idents,
+    join_on,
+    primary_key,
+    qualified,
+    refuse_migrated,
+    table_columns,
+    table_in_catalog,
+    unique_columns,
 )
 from resources.table_schemas import MIGRATED_TABLES, schema_for
 from resources.warehouse import UpsertResult, Warehouse, check_identifier
@@ -132,7 +146,7 @@ class PostgresWarehouse(Warehouse):
 
     def table_exists(self, table: str) -> bool:
         with self.connect() as conn:
-            return _exists(conn, check_identifier(table))
+            return table_in_catalog(conn, check_identifier(table))
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> pl.DataFrame:
         with self.connect() as conn:
@@ -150,37 +164,37 @@ class PostgresWarehouse(Warehouse):
     def row_count(self, table: str) -> int:
         name = check_identifier(table)
         with self.connect() as conn:
-            if not _exists(conn, name):
+            if not table_in_catalog(conn, name):
                 return 0
-            return conn.execute(pgsql.SQL("select count(*) from {}").format(_id(name))).fetchone()[
-                0
-            ]
+            return conn.execute(
+                pgsql.SQL("select count(*) from {}").format(ident(name))
+            ).fetchone()[0]
 
     def replace_table(self, table: str, frame: pl.DataFrame) -> None:
         """Make the table hold exactly `frame` in one transaction, without dropping it."""
         name = check_identifier(table)
-        _refuse_migrated(name, "replace_table")
+        refuse_migrated(name, "replace_table")
         declared = schema_for(name).primary_key
         if declared and set(declared) <= set(frame.columns):
-            _check_key(name, frame, declared)
+            check_key(name, frame, declared)
         with self.connect() as conn:
-            if not _exists(conn, name):
-                _create_table(conn, name, frame)
+            if not table_in_catalog(conn, name):
+                create_table(conn, name, frame)
                 _copy_in(conn, name, frame)
-                _create_indexes(conn, name, frame)
+                create_indexes(conn, name, frame)
                 return
-            _add_missing_columns(conn, name, frame)
-            key = _primary_key(conn, name)
+            add_missing_columns(conn, name, frame)
+            key = primary_key(conn, name)
             if not key or not set(key) <= set(frame.columns):
-                conn.execute(pgsql.SQL("truncate {}").format(_id(name)))
+                conn.execute(pgsql.SQL("truncate {}").format(ident(name)))
                 _copy_in(conn, name, frame)
                 return
-            _check_key(name, frame, key)
+            check_key(name, frame, key)
             _stage(conn, name, frame)
             conn.execute(
                 pgsql.SQL(
                     "delete from {t} t where not exists (select 1 from _stage s where {on})"
-                ).format(t=_id(name), on=_join_on(key))
+                ).format(t=ident(name), on=join_on(key))
             )
             _merge_from_stage(conn, name, list(frame.columns), key, null_missing=True)
 
@@ -198,14 +212,14 @@ class PostgresWarehouse(Warehouse):
         with self.connect() as conn:
             for table, frame in frames.items():
                 name = check_identifier(table)
-                _refuse_migrated(name, "append_rows")
-                if _exists(conn, name):
-                    _add_missing_columns(conn, name, frame)
+                refuse_migrated(name, "append_rows")
+                if table_in_catalog(conn, name):
+                    add_missing_columns(conn, name, frame)
                     _copy_in(conn, name, frame)
                 else:
-                    _create_table(conn, name, frame)
+                    create_table(conn, name, frame)
                     _copy_in(conn, name, frame)
-                    _create_indexes(conn, name, frame)
+                    create_indexes(conn, name, frame)
             for statement, params in sql_after:
                 conn.execute(to_pyformat(statement), list(params))
 
@@ -223,40 +237,40 @@ class PostgresWarehouse(Warehouse):
         name = check_identifier(table)
         managed = {*preserve, "updated_at"}
         frame = frame.select([c for c in frame.columns if c not in managed])
-        _check_key(name, frame, key)
+        check_key(name, frame, key)
         now = datetime.now(UTC).replace(tzinfo=None)
         with self.connect() as conn:
-            if not _exists(conn, name):
-                _refuse_migrated(name, "upsert")
-                _create_table(conn, name, frame, key=tuple(key), stamps=tuple(sorted(managed)))
-                _create_indexes(conn, name, frame)
+            if not table_in_catalog(conn, name):
+                refuse_migrated(name, "upsert")
+                create_table(conn, name, frame, key=tuple(key), stamps=tuple(sorted(managed)))
+                create_indexes(conn, name, frame)
             elif name not in MIGRATED_TABLES:
-                _add_missing_columns(conn, name, frame)
+                add_missing_columns(conn, name, frame)
             _stage(conn, name, frame)
-            on = _join_on(key)
+            on = join_on(key)
             deleted = 0
             if delete_missing:
                 deleted = conn.execute(
                     pgsql.SQL(
                         "delete from {t} t where not exists (select 1 from _stage s where {on})"
-                    ).format(t=_id(name), on=on)
+                    ).format(t=ident(name), on=on)
                 ).rowcount
             values = [c for c in frame.columns if c not in key]
             existing, updated = conn.execute(
                 pgsql.SQL(
                     "select count(*), count(*) filter (where {changed}) "
                     "from {t} t join _stage s on {on}"
-                ).format(t=_id(name), on=on, changed=_distinct(conn, name, values, "t", "s"))
+                ).format(t=ident(name), on=on, changed=_distinct(conn, name, values, "t", "s"))
             ).fetchone()
-            for column in _unique_columns(conn, name, values):
+            for column in unique_columns(conn, name, values):
                 # Free a unique value before another row takes it (e.g. an email moving).
                 conn.execute(
                     pgsql.SQL(
                         "update {t} t set {c} = null from _stage s "
                         "where {on} and t.{c} is distinct from s.{c}"
-                    ).format(t=_id(name), c=_id(column), on=on)
+                    ).format(t=ident(name), c=ident(column), on=on)
                 )
-            stamps = [c for c in sorted(managed) if c in _columns(conn, name)]
+            stamps = [c for c in sorted(managed) if c in table_columns(conn, name)]
             _merge_from_stage(conn, name, list(frame.columns), key, stamps=stamps, now=now)
         return UpsertResult(
             inserted=frame.height - existing,
@@ -266,141 +280,9 @@ class PostgresWarehouse(Warehouse):
         )
 
 
-def _id(name: str) -> pgsql.Identifier:
-    return pgsql.Identifier(name)
-
-
-def _ids(names: Sequence[str]) -> pgsql.Composable:
-    return pgsql.SQL(", ").join(map(_id, names))
-
-
-def _join_on(key: Sequence[str]) -> pgsql.Composable:
-    return pgsql.SQL(" and ").join(pgsql.SQL("t.{k} = s.{k}").format(k=_id(k)) for k in key)
-
-
-def _refuse_migrated(name: str, action: str) -> None:
-    if name in MIGRATED_TABLES:
-        raise ValueError(
-            f"{name} is an ADR-013 table owned by the migrations: {action} cannot create or "
-            "reshape it. Run `bizdev db upgrade` (or set BIZDEV_DB_MIGRATE=1), then upsert."
-        )
-
-
-def _check_key(table: str, frame: pl.DataFrame, key: Sequence[str]) -> None:
-    missing = [k for k in key if k not in frame.columns]
-    if missing:
-        raise ValueError(f"{table}: key column(s) {missing} missing from the frame")
-    nulls = frame.select(pl.any_horizontal(pl.col(k).is_null() for k in key).sum()).item()
-    duplicated = frame.select(pl.struct(key).is_duplicated().sum()).item() if frame.height else 0
-    if nulls or duplicated:
-        raise ValueError(
-            f"{table}: key ({', '.join(key)}) must be unique and not null; the frame has "
-            f"{nulls} rows with a null key and {duplicated} rows sharing a key"
-        )
-
-
-def _exists(conn: psycopg.Connection, name: str) -> bool:
-    row = conn.execute("select to_regclass(%s) is not null", [_qualified(name)]).fetchone()
-    return bool(row[0])
-
-
-def _qualified(name: str) -> str:
-    return f'"{name}"'
-
-
-def _columns(conn: psycopg.Connection, name: str) -> list[str]:
-    rows = conn.execute(
-        "select attname from pg_attribute where attrelid = %s::regclass and attnum > 0 "
-        "and not attisdropped order by attnum",
-        [_qualified(name)],
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
-def _primary_key(conn: psycopg.Connection, name: str) -> list[str]:
-    rows = conn.execute(
-        "select a.attname from pg_index i join pg_attribute a on a.attrelid = i.indrelid "
-        "and a.attnum = any(i.indkey) where i.indrelid = %s::regclass and i.indisprimary "
-        "order by array_position(i.indkey::int2[], a.attnum)",
-        [_qualified(name)],
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
-def _unique_columns(conn: psycopg.Connection, name: str, among: Sequence[str]) -> list[str]:
-    rows = conn.execute(
-        "select a.attname from pg_index i join pg_attribute a on a.attrelid = i.indrelid "
-        "and a.attnum = i.indkey[0] where i.indrelid = %s::regclass and i.indisunique "
-        "and not i.indisprimary and i.indnatts = 1",
-        [_qualified(name)],
-    ).fetchall()
-    return [r[0] for r in rows if r[0] in among]
-
-
-def _create_table(
-    conn: psycopg.Connection,
-    name: str,
-    frame: pl.DataFrame,
-    key: tuple[str, ...] = (),
-    stamps: tuple[str, ...] = (),
-) -> None:
-    schema = schema_for(name)
-    present = set(frame.columns) | set(stamps)
-    key = key or (schema.primary_key if set(schema.primary_key) <= present else ())
-    columns = [
-        pgsql.SQL("{} {}").format(
-            _id(check_identifier(c)), pgsql.SQL(schema.column_types.get(c) or pg_column_type(c, t))
-        )
-        for c, t in frame.schema.items()
-    ]
-    columns += [pgsql.SQL("{} timestamp").format(_id(c)) for c in stamps if c not in frame.columns]
-    if key:
-        columns.append(pgsql.SQL("primary key ({})").format(_ids(key)))
-    conn.execute(pgsql.SQL("create table {} ({})").format(_id(name), pgsql.SQL(", ").join(columns)))
-
-
-def _create_indexes(conn: psycopg.Connection, name: str, frame: pl.DataFrame) -> None:
-    """The table's secondary indexes (built after a first load: faster than during it)."""
-    schema = schema_for(name)
-    present = set(frame.columns)
-    if schema.unique and set(schema.unique) <= present:
-        conn.execute(
-            pgsql.SQL("create unique index {} on {} ({}) nulls not distinct").format(
-                _id(_index_name(name, schema.unique, "key")), _id(name), _ids(schema.unique)
-            )
-        )
-    for index in schema.indexes:
-        if set(index) <= set(frame.columns):
-            conn.execute(
-                pgsql.SQL("create index {} on {} ({})").format(
-                    _id(_index_name(name, index, "idx")), _id(name), _ids(index)
-                )
-            )
-
-
-def _index_name(table: str, columns: Sequence[str], suffix: str) -> str:
-    return f"{table}_{'_'.join(columns)}"[: 63 - len(suffix) - 1] + f"_{suffix}"
-
-
-def _add_missing_columns(conn: psycopg.Connection, name: str, frame: pl.DataFrame) -> None:
-    present = set(_columns(conn, name))
-    overrides = schema_for(name).column_types
-    for column, dtype in frame.schema.items():
-        if column not in present:
-            if name in MIGRATED_TABLES:
-                raise ValueError(f"{name} has no column {column!r}: add it in a migration")
-            conn.execute(
-                pgsql.SQL("alter table {} add column {} {}").format(
-                    _id(name),
-                    _id(check_identifier(column)),
-                    pgsql.SQL(overrides.get(column) or pg_column_type(column, dtype)),
-                )
-            )
-
-
 def _copy_in(conn: psycopg.Connection, name: str, frame: pl.DataFrame) -> None:
     statement = pgsql.SQL("copy {} ({}) from stdin (format csv)").format(
-        _id(name), _ids(frame.columns)
+        ident(name), idents(frame.columns)
     )
     with conn.cursor() as cursor, cursor.copy(statement) as copy:
         for chunk in encode_csv_chunks(frame):
@@ -413,7 +295,7 @@ def _stage(conn: psycopg.Connection, name: str, frame: pl.DataFrame) -> None:
     conn.execute(
         pgsql.SQL(
             "create temp table _stage on commit drop as select {} from {} with no data"
-        ).format(_ids(frame.columns), _id(name))
+        ).format(idents(frame.columns), ident(name))
     )
     _copy_in(conn, "_stage", frame)
     conn.execute("analyze _stage")
@@ -424,7 +306,7 @@ def _comparable(conn: psycopg.Connection, name: str) -> dict[str, bool]:
     rows = conn.execute(
         "select attname, format_type(atttypid, atttypmod) from pg_attribute "
         "where attrelid = %s::regclass and attnum > 0 and not attisdropped",
-        [_qualified(name)],
+        [qualified(name)],
     ).fetchall()
     return {column: type_name != "json" for column, type_name in rows}
 
@@ -439,7 +321,7 @@ def _distinct(
     def side(alias: str) -> pgsql.Composable:
         return pgsql.SQL(", ").join(
             pgsql.SQL("{}.{}{}").format(
-                pgsql.SQL(alias), _id(c), pgsql.SQL("" if comparable.get(c, True) else "::text")
+                pgsql.SQL(alias), ident(c), pgsql.SQL("" if comparable.get(c, True) else "::text")
             )
             for c in columns
         )
@@ -458,13 +340,15 @@ def _merge_from_stage(
     now: datetime | None = None,
 ) -> None:
     """Insert the staged rows; update existing keys only where a value differs."""
-    extra = [c for c in _columns(conn, name) if c not in columns] if null_missing else []
+    extra = [c for c in table_columns(conn, name) if c not in columns] if null_missing else []
     target = [*columns, *extra, *stamps]
-    source = [pgsql.SQL("s.{}").format(_id(c)) for c in columns]
+    source = [pgsql.SQL("s.{}").format(ident(c)) for c in columns]
     source += [pgsql.SQL("null") for _ in extra] + [pgsql.Literal(now) for _ in stamps]
     values = [c for c in [*columns, *extra] if c not in key]
-    sets = [pgsql.SQL("{c} = excluded.{c}").format(c=_id(c)) for c in values]
-    sets += [pgsql.SQL("{c} = excluded.{c}").format(c=_id(c)) for c in stamps if c == "updated_at"]
+    sets = [pgsql.SQL("{c} = excluded.{c}").format(c=ident(c)) for c in values]
+    sets += [
+        pgsql.SQL("{c} = excluded.{c}").format(c=ident(c)) for c in stamps if c == "updated_at"
+    ]
     action = (
         pgsql.SQL("do update set {} where {}").format(
             pgsql.SQL(", ").join(sets), _distinct(conn, name, values, "t", "excluded")
@@ -476,10 +360,10 @@ def _merge_from_stage(
         pgsql.SQL(
             "insert into {t} as t ({cols}) select {src} from _stage s on conflict ({key}) {act}"
         ).format(
-            t=_id(name),
-            cols=_ids(target),
+            t=ident(name),
+            cols=idents(target),
             src=pgsql.SQL(", ").join(source),
-            key=_ids(key),
+            key=idents(key),
             act=action,
         )
     )
