@@ -17,8 +17,14 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
 
-# Real servers the session starts itself (fixtures: postgres_url, s3_server, s3_bucket).
-pytest_plugins = ["tests.servers.postgres", "tests.servers.s3"]
+# Real servers the session starts itself (fixtures: postgres_url, s3_server, s3_bucket,
+# and local HubSpot and Salesforce API servers speaking the vendors' wire format).
+pytest_plugins = [
+    "tests.servers.postgres",
+    "tests.servers.s3",
+    "tests.servers.hubspot",
+    "tests.servers.salesforce",
+]
 
 
 @pytest.fixture
