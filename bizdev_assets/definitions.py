@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from bizdev_assets.crm.assets import CRM_ASSETS
 from bizdev_assets.dedup.assets import contact_clusters, contact_match_model
 from bizdev_assets.golden.assets import golden_contacts
 from bizdev_assets.golden.contacts_asset import contacts
@@ -15,7 +16,9 @@ from bizdev_assets.ingest.assets import raw_contact_files
 from bizdev_assets.normalize.assets import normalized_contacts
 from bizdev_assets.quality.assets import contact_quality_scores
 from jobs.contacts import contact_model_training, contacts_refresh
+from jobs.crm import crm_pull, crm_sync, crm_sync_schedule
 from resources.settings import Settings, build_resources
+from sensors.crm_webhook import crm_webhook_sensor
 from sensors.landing import landing_file_sensor
 
 ASSETS = [
@@ -26,14 +29,16 @@ ASSETS = [
     golden_contacts,
     contact_quality_scores,
     contacts,
+    *CRM_ASSETS,
 ]
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=ASSETS,
-        jobs=[contacts_refresh, contact_model_training],
-        sensors=[landing_file_sensor],
+        jobs=[contacts_refresh, contact_model_training, crm_sync, crm_pull],
+        schedules=[crm_sync_schedule],
+        sensors=[landing_file_sensor, crm_webhook_sensor],
         resources=build_resources(settings),
         # DuckDB takes one writer process at a time: run a job's steps in one process.
         executor=dg.in_process_executor,

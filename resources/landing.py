@@ -49,6 +49,11 @@ class LandingZone(dg.ConfigurableResource):
     def read_bytes(self, key: str) -> bytes:
         raise NotImplementedError
 
+    def write_bytes(self, key: str, data: bytes) -> None:
+        """Drop a file ourselves (CRM pulls feed the pipeline this way), written whole so
+        the sensor never lists a half-written file."""
+        raise NotImplementedError
+
     def list_files_since(self, cursor: str | None, limit: int) -> tuple[list[LandingFile], str]:
         """At most `limit` files that are new or changed since `cursor`, and the next cursor.
 

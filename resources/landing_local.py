@@ -33,6 +33,13 @@ class LocalLanding(LandingZone):
     def read_bytes(self, key: str) -> bytes:
         return (Path(self.root) / key).read_bytes()
 
+    def write_bytes(self, key: str, data: bytes) -> None:
+        path = Path(self.root) / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".part")  # .part files are never listed
+        partial.write_bytes(data)
+        partial.replace(path)
+
     def list_files_since(self, cursor: str | None, limit: int) -> tuple[list[LandingFile], str]:
         """Files whose content is new: a moved or re-dropped copy of known bytes is not.
 

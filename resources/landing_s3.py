@@ -98,6 +98,10 @@ class S3Landing(LandingZone):
             chunks = list(response["Body"].iter_chunks(chunk_size=READ_CHUNK_BYTES))
         return b"".join(chunks)
 
+    def write_bytes(self, key: str, data: bytes) -> None:
+        with self._translated_errors():
+            self._s3().put_object(Bucket=self.bucket, Key=self._key_prefix + key, Body=data)
+
     def list_files_since(self, cursor: str | None, limit: int) -> tuple[list[LandingFile], str]:
         """Objects new or rewritten since the cursor, oldest first, at most `limit`.
 

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import dagster as dg
+
+from resources.crm import HUBSPOT_PUBLIC_API, HubSpotResource, SalesforceResource
 from resources.landing import landing_for
 from resources.pipeline_config import PipelineConfig
 from resources.warehouse import warehouse_for
@@ -30,6 +33,21 @@ class Settings:
     header_overrides: str | None = None  # YAML of per-source header mappings
     survivorship_rules: str | None = None  # YAML; None = shipped default
     quality_weights: str | None = None  # YAML; None = shipped default
+    # CRM sync (README: CRM settings). Secrets are dg.EnvVar when read from the environment.
+    hubspot_access_token: str | None = None
+    hubspot_api_base: str = HUBSPOT_PUBLIC_API
+    hubspot_mapping: str | None = None
+    salesforce_instance_url: str | None = None
+    salesforce_access_token: str | None = None
+    salesforce_username: str | None = None
+    salesforce_password: str | None = None
+    salesforce_security_token: str | None = None
+    salesforce_domain: str = "login"
+    salesforce_ca_bundle: str | None = None
+    salesforce_mapping: str | None = None
+    crm_push_mode: str = "upsert"
+    crm_mirror: bool = False
+    crm_lookback_minutes: float = 5.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -41,6 +59,20 @@ class Settings:
             header_overrides=env.get("BIZDEV_HEADER_OVERRIDES") or None,
             survivorship_rules=env.get("BIZDEV_SURVIVORSHIP_RULES") or None,
             quality_weights=env.get("BIZDEV_QUALITY_WEIGHTS") or None,
+            hubspot_access_token=_secret(env, "HUBSPOT_ACCESS_TOKEN"),
+            hubspot_api_base=env.get("HUBSPOT_API_BASE") or HUBSPOT_PUBLIC_API,
+            hubspot_mapping=env.get("BIZDEV_HUBSPOT_MAPPING") or None,
+            salesforce_instance_url=env.get("SALESFORCE_INSTANCE_URL") or None,
+            salesforce_access_token=_secret(env, "SALESFORCE_ACCESS_TOKEN"),
+            salesforce_username=env.get("SALESFORCE_USERNAME") or None,
+            salesforce_password=_secret(env, "SALESFORCE_PASSWORD"),
+            salesforce_security_token=_secret(env, "SALESFORCE_SECURITY_TOKEN"),
+            salesforce_domain=env.get("SALESFORCE_DOMAIN") or "login",
+            salesforce_ca_bundle=env.get("SALESFORCE_CA_BUNDLE") or None,
+            salesforce_mapping=env.get("BIZDEV_SALESFORCE_MAPPING") or None,
+            crm_push_mode=env.get("BIZDEV_CRM_PUSH_MODE") or "upsert",
+            crm_mirror=(env.get("BIZDEV_CRM_MIRROR") or "").lower() in ("1", "true", "yes"),
+            crm_lookback_minutes=float(env.get("BIZDEV_CRM_LOOKBACK_MINUTES") or 5),
         )
 
 
@@ -54,7 +86,37 @@ def build_resources(settings: Settings) -> dict[str, Any]:
             survivorship_rules=_existing(settings.survivorship_rules, "BIZDEV_SURVIVORSHIP_RULES"),
             quality_weights=_existing(settings.quality_weights, "BIZDEV_QUALITY_WEIGHTS"),
         ),
+        "hubspot": HubSpotResource(
+            access_token=settings.hubspot_access_token,
+            api_base=settings.hubspot_api_base,
+            mapping_path=_existing(settings.hubspot_mapping, "BIZDEV_HUBSPOT_MAPPING"),
+            **_sync_options(settings),
+        ),
+        "salesforce": SalesforceResource(
+            instance_url=settings.salesforce_instance_url,
+            access_token=settings.salesforce_access_token,
+            username=settings.salesforce_username,
+            password=settings.salesforce_password,
+            security_token=settings.salesforce_security_token,
+            domain=settings.salesforce_domain,
+            ca_bundle=_existing(settings.salesforce_ca_bundle, "SALESFORCE_CA_BUNDLE"),
+            mapping_path=_existing(settings.salesforce_mapping, "BIZDEV_SALESFORCE_MAPPING"),
+            **_sync_options(settings),
+        ),
     }
+
+
+def _sync_options(settings: Settings) -> dict[str, Any]:
+    return {
+        "push_mode": settings.crm_push_mode,
+        "mirror": settings.crm_mirror,
+        "lookback_minutes": settings.crm_lookback_minutes,
+    }
+
+
+def _secret(env: Mapping[str, str], name: str) -> str | None:
+    """A set secret as dg.EnvVar: resolved when the run starts, shown by name in the UI."""
+    return dg.EnvVar(name) if env.get(name) else None
 
 
 def _existing(path: str | None, setting: str) -> str | None:

@@ -17,6 +17,14 @@ EXPECTED_TABLES = {
     "contact_quality_scores",
     "contacts",
 }
+CRM_TABLES = {
+    "crm_hubspot_contacts",
+    "crm_hubspot_companies",
+    "crm_hubspot_push",
+    "crm_salesforce_contacts",
+    "crm_salesforce_accounts",
+    "crm_salesforce_push",
+}
 
 
 def test_the_code_location_loads_with_no_settings(monkeypatch):
@@ -25,7 +33,7 @@ def test_the_code_location_loads_with_no_settings(monkeypatch):
     loaded = defs()
     dg.Definitions.validate_loadable(loaded)
     keys = {key.to_user_string() for key in loaded.resolve_all_asset_keys()}
-    assert keys == EXPECTED_TABLES
+    assert keys == EXPECTED_TABLES | CRM_TABLES
     assert loaded.resolve_job_def("contacts_refresh")
     assert loaded.resolve_sensor_def("landing_file_sensor")
 

@@ -1,0 +1,229 @@
+"""Incremental pull of one CRM object into its warehouse table.
+
+Order of a pull, so that nothing is lost or skipped:
+1. read the cursor and pull from (cursor - lookback): records committed late with an
+   older modification time are caught by the overlap;
+2. keep the newest version of each record id (the overlap and HubSpot's capped-search
+   restarts repeat records);
+3. upsert them into `crm_<crm>_<object>` by CRM id, append the field changes to
+   `crm_sync_changes`, and (contacts) write the records that changed in the CRM into
+   the landing zone as an NDJSON file the contact pipeline ingests like any drop;
+4. only then advance the cursor in `crm_sync_state`.
+A failed call raises before step 3, so the cursor stays where it was.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import polars as pl
+
+from bizdev_assets.crm.client import CrmClient, CrmRecord, ObjectType
+from bizdev_assets.crm.mapping import CrmMapping
+from bizdev_assets.crm.state import (
+    CHANGE_SCHEMA,
+    CHANGES_TABLE,
+    Cursor,
+    read_cursor,
+    snapshot,
+    utcnow,
+    write_state,
+)
+from resources.landing import LandingZone
+from resources.warehouse import Warehouse
+
+DEFAULT_LOOKBACK = timedelta(minutes=5)
+FEED_PREFIX = "crm"  # landing folder of the pulled-contact files
+
+
+@dataclass(frozen=True)
+class PullResult:
+    table: str
+    records_read: int  # as returned by the CRM, repeats included
+    records_stored: int  # distinct records upserted
+    records_changed: int  # new or with a changed field
+    records_fed: int  # written to the landing zone for the contact pipeline
+    deleted: int
+    feed_file: str | None
+    cursor_before: str | None
+    cursor_after: str | None
+
+
+def pull_table(crm_type: str, object_type: str) -> str:
+    return f"crm_{crm_type}_{object_type}"
+
+
+def pull_object(
+    client: CrmClient,
+    warehouse: Warehouse,
+    object_type: ObjectType,
+    properties: list[str],
+    run_id: str,
+    *,
+    table: str,
+    mapping: CrmMapping | None = None,
+    landing: LandingZone | None = None,
+    lookback: timedelta = DEFAULT_LOOKBACK,
+) -> PullResult:
+    """Pull what changed since the cursor; see the module docstring for the order."""
+    cursor = read_cursor(warehouse, client.crm_type, object_type)
+    since = cursor.since - lookback if cursor.since else None
+    latest: dict[str, CrmRecord] = {}
+    read = 0
+    for page in client.pull(object_type, properties, since):
+        read += len(page)
+        for record in page:
+            kept = latest.get(record.id)
+            if kept is None or record.modified_at >= kept.modified_at:
+                latest[record.id] = record
+    records = sorted(latest.values(), key=lambda r: (r.modified_at, r.id))
+    frame = _frame(records, properties, run_id)
+    previous = _previous(warehouse, table, frame)
+    changes = _changes(frame, previous, properties, client.crm_type, object_type, run_id)
+    feed_file, fed = None, 0
+    if mapping is not None and landing is not None and records:
+        feed = _records_to_feed(frame, previous, mapping, warehouse, client.crm_type)
+        fed = feed.height
+        if fed:
+            feed_file = _write_feed(landing, feed, client.crm_type, object_type, run_id)
+    if frame.height:
+        warehouse.upsert(table, frame, key=["crm_id"], preserve=())
+    if changes.height:
+        warehouse.append_rows(CHANGES_TABLE, changes)
+    newest = records[-1].modified_at.isoformat() if records else cursor.modified_since
+    after = Cursor(newest, cursor.records_pulled + len(records))
+    write_state(warehouse, client.crm_type, object_type, status="ok", cursor=after)
+    return PullResult(
+        table=table,
+        records_read=read,
+        records_stored=frame.height,
+        records_changed=changes["crm_id"].n_unique() if changes.height else 0,
+        records_fed=fed,
+        deleted=sum(r.deleted for r in records),
+        feed_file=feed_file,
+        cursor_before=cursor.modified_since,
+        cursor_after=newest,
+    )
+
+
+def _frame(records: list[CrmRecord], properties: list[str], run_id: str) -> pl.DataFrame:
+    schema = {
+        "crm_id": pl.String(),
+        "modified_at": pl.Datetime("us", "UTC"),
+        "deleted": pl.Boolean(),
+        **{p: pl.String() for p in properties},
+        "pulled_at": pl.Datetime("us"),
+        "run_id": pl.String(),
+    }
+    now = utcnow()
+    rows = [
+        {
+            "crm_id": r.id,
+            "modified_at": r.modified_at,
+            "deleted": r.deleted,
+            **{p: r.properties.get(p) for p in properties},
+            "pulled_at": now,
+            "run_id": run_id,
+        }
+        for r in records
+    ]
+    frame = pl.DataFrame(rows, schema=schema)
+    # Stored naive UTC: DuckDB and Postgres `timestamp` columns, like every other table.
+    return frame.with_columns(pl.col("modified_at").dt.replace_time_zone(None))
+
+
+def _previous(warehouse: Warehouse, table: str, frame: pl.DataFrame) -> pl.DataFrame:
+    if frame.is_empty() or not warehouse.table_exists(table):
+        return frame.clear()
+    existing = warehouse.query(f"select * from {table}")
+    return existing.join(frame.select("crm_id"), on="crm_id", how="semi")
+
+
+def _changes(
+    frame: pl.DataFrame,
+    previous: pl.DataFrame,
+    properties: list[str],
+    crm_type: str,
+    object_type: str,
+    run_id: str,
+) -> pl.DataFrame:
+    """One row per record and field that is new or differs from the stored version."""
+    before = {r["crm_id"]: r for r in previous.iter_rows(named=True)}
+    now = utcnow()
+    rows = []
+    for record in frame.iter_rows(named=True):
+        old = before.get(record["crm_id"])
+        if record["deleted"] and not (old and old["deleted"]):
+            rows.append(_change(record, "*", None, "deleted", "deleted", crm_type, object_type))
+            continue
+        for prop in properties:
+            old_value = old.get(prop) if old else None
+            if record[prop] != old_value and not (old is None and record[prop] is None):
+                decision = "new" if old is None else "changed"
+                rows.append(
+                    _change(record, prop, old_value, record[prop], decision, crm_type, object_type)
+                )
+    for row in rows:
+        row.update(run_id=run_id, changed_at=now)
+    return pl.DataFrame(rows, schema=CHANGE_SCHEMA)
+
+
+def _change(record, prop, old, new, decision, crm_type, object_type) -> dict:
+    return {
+        "crm_type": crm_type,
+        "object": object_type,
+        "direction": "pull",
+        "contact_id": None,
+        "crm_id": record["crm_id"],
+        "field": prop,
+        "old_value": old,
+        "new_value": new,
+        "bizdev_value": None,
+        "decision": decision,
+        "outcome": "pulled" if decision != "deleted" else "deleted",
+        "error": None,
+    }
+
+
+def _records_to_feed(
+    frame: pl.DataFrame,
+    previous: pl.DataFrame,
+    mapping: CrmMapping,
+    warehouse: Warehouse,
+    crm_type: str,
+) -> pl.DataFrame:
+    """Pulled contacts the pipeline has not seen in this form: not deleted, and not the
+    echo of bizdev's own push (values equal to what bizdev last left in the CRM)."""
+    props = list(mapping.canonical_fields())
+    known_by_crm_id = {
+        crm_id: values for crm_id, _, values in snapshot(warehouse, crm_type).values() if crm_id
+    }
+    before = {r["crm_id"]: r for r in previous.iter_rows(named=True)}
+    rows = []
+    for record in frame.filter(~pl.col("deleted")).iter_rows(named=True):
+        now = {p: record.get(p) for p in props}
+        known = known_by_crm_id.get(record["crm_id"])
+        if known is None and record["crm_id"] in before:
+            known = {p: before[record["crm_id"]].get(p) for p in props}
+        if known is not None and all(now[p] == known.get(p) for p in props):
+            continue
+        rows.append(
+            {
+                "id": record["crm_id"],
+                **mapping.to_canonical(record),
+                "record_updated_at": record["modified_at"].isoformat() + "Z",
+            }
+        )
+    return pl.DataFrame(rows, infer_schema_length=None)
+
+
+def _write_feed(
+    landing: LandingZone, feed: pl.DataFrame, crm_type: str, object_type: str, run_id: str
+) -> str:
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    key = f"{FEED_PREFIX}/{crm_type}_{object_type}_{stamp}_{run_id[:8]}.ndjson"
+    lines = (json.dumps(row, ensure_ascii=False) for row in feed.iter_rows(named=True))
+    landing.write_bytes(key, ("\n".join(lines) + "\n").encode("utf-8"))
+    return key
