@@ -12,7 +12,7 @@ frames.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,6 +77,20 @@ class Warehouse(dg.ConfigurableResource):
         """Append to several tables (and run bookkeeping statements) in one transaction."""
         raise NotImplementedError
 
+    def write_many(
+        self,
+        *,
+        replace: Mapping[str, pl.DataFrame] | None = None,
+        append: Mapping[str, pl.DataFrame] | None = None,
+    ) -> None:
+        """Replace some tables and append to others in one transaction: every write lands,
+        or (on any error) none does and each table stays as it was.
+
+        Each write means what `replace_table` / `append_rows` mean, table creation on the
+        first write included. Replaces run first, then appends, each in the mapping's
+        order; a table may appear in only one of the two."""
+        raise NotImplementedError
+
     def upsert(
         self,
         table: str,
@@ -90,6 +104,22 @@ class Warehouse(dg.ConfigurableResource):
         of existing rows; with `delete_missing`, delete rows whose key is not in `frame`.
         One transaction."""
         raise NotImplementedError
+
+
+def writes_by_table(
+    replace: Mapping[str, pl.DataFrame] | None, append: Mapping[str, pl.DataFrame] | None
+) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
+    """`write_many`'s arguments checked: plain table names, none both replaced and appended."""
+    replace, append = dict(replace or {}), dict(append or {})
+    for table in [*replace, *append]:
+        check_identifier(table)
+    both = sorted(set(replace) & set(append))
+    if both:
+        raise ValueError(
+            f"write_many: {', '.join(both)} both replaced and appended; "
+            "pass the final contents as one replace instead"
+        )
+    return replace, append
 
 
 def is_postgres_url(url_or_path: str) -> bool:

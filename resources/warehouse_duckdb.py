@@ -6,7 +6,7 @@ and the code location runs steps in one process.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 
 from resources.table_schemas import MIGRATED_TABLES
-from resources.warehouse import UpsertResult, Warehouse, check_identifier
+from resources.warehouse import UpsertResult, Warehouse, check_identifier, writes_by_table
 
 # The ADR-013 tables, as the PostgreSQL migrations leave them (0001 + 0002).
 ADR_TABLES_DDL = (
@@ -106,13 +106,7 @@ class DuckDBWarehouse(Warehouse):
 
     def replace_table(self, table: str, frame: pl.DataFrame) -> None:
         """Swap the table's contents atomically (readers never see it half-written)."""
-        with self.connect() as con:
-            con.register("incoming", frame)
-            con.execute("begin")
-            con.execute(
-                f"create or replace table {check_identifier(table)} as select * from incoming"
-            )
-            con.execute("commit")
+        self.write_many(replace={table: frame})
 
     def append_rows(self, table: str, frame: pl.DataFrame) -> None:
         """Append, creating the table from the frame's schema the first time."""
@@ -133,6 +127,26 @@ class DuckDBWarehouse(Warehouse):
                     self._append(con, table, frame)
                 for sql, params in sql_after:
                     con.execute(sql, list(params))
+            except Exception:
+                con.execute("rollback")
+                raise
+            con.execute("commit")
+
+    def write_many(
+        self,
+        *,
+        replace: Mapping[str, pl.DataFrame] | None = None,
+        append: Mapping[str, pl.DataFrame] | None = None,
+    ) -> None:
+        """Replace some tables and append to others in one transaction (all or nothing)."""
+        replace, append = writes_by_table(replace, append)
+        with self.connect() as con:
+            con.execute("begin")
+            try:
+                for table, frame in replace.items():
+                    self._replace(con, table, frame)
+                for table, frame in append.items():
+                    self._append(con, table, frame)
             except Exception:
                 con.execute("rollback")
                 raise
@@ -214,6 +228,12 @@ class DuckDBWarehouse(Warehouse):
             unchanged=existing - updated,
             deleted=deleted,
         )
+
+    @staticmethod
+    def _replace(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+        con.register("incoming", frame)
+        con.execute(f"create or replace table {check_identifier(table)} as select * from incoming")
+        con.unregister("incoming")
 
     @staticmethod
     def _append(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -44,7 +44,7 @@ from resources.pg_schema import (
     unique_columns,
 )
 from resources.table_schemas import MIGRATED_TABLES, schema_for
-from resources.warehouse import UpsertResult, Warehouse, check_identifier
+from resources.warehouse import UpsertResult, Warehouse, check_identifier, writes_by_table
 
 SETTING = "BIZDEV_WAREHOUSE"
 _ROW_STATEMENT = re.compile(r"^\s*(\(\s*)*(select|with|values|table)\b", re.IGNORECASE)
@@ -172,31 +172,7 @@ class PostgresWarehouse(Warehouse):
 
     def replace_table(self, table: str, frame: pl.DataFrame) -> None:
         """Make the table hold exactly `frame` in one transaction, without dropping it."""
-        name = check_identifier(table)
-        refuse_migrated(name, "replace_table")
-        declared = schema_for(name).primary_key
-        if declared and set(declared) <= set(frame.columns):
-            check_key(name, frame, declared)
-        with self.connect() as conn:
-            if not table_in_catalog(conn, name):
-                create_table(conn, name, frame)
-                _copy_in(conn, name, frame)
-                create_indexes(conn, name, frame)
-                return
-            add_missing_columns(conn, name, frame)
-            key = primary_key(conn, name)
-            if not key or not set(key) <= set(frame.columns):
-                conn.execute(pgsql.SQL("truncate {}").format(ident(name)))
-                _copy_in(conn, name, frame)
-                return
-            check_key(name, frame, key)
-            _stage(conn, name, frame)
-            conn.execute(
-                pgsql.SQL(
-                    "delete from {t} t where not exists (select 1 from _stage s where {on})"
-                ).format(t=ident(name), on=join_on(key))
-            )
-            _merge_from_stage(conn, name, list(frame.columns), key, null_missing=True)
+        self.write_many(replace={table: frame})
 
     def append_rows(self, table: str, frame: pl.DataFrame) -> None:
         """Append, creating the table from the frame's schema the first time."""
@@ -213,15 +189,32 @@ class PostgresWarehouse(Warehouse):
             for table, frame in frames.items():
                 name = check_identifier(table)
                 refuse_migrated(name, "append_rows")
-                if table_in_catalog(conn, name):
-                    add_missing_columns(conn, name, frame)
-                    _copy_in(conn, name, frame)
-                else:
-                    create_table(conn, name, frame)
-                    _copy_in(conn, name, frame)
-                    create_indexes(conn, name, frame)
+                _append(conn, name, frame)
             for statement, params in sql_after:
                 conn.execute(to_pyformat(statement), list(params))
+
+    def write_many(
+        self,
+        *,
+        replace: Mapping[str, pl.DataFrame] | None = None,
+        append: Mapping[str, pl.DataFrame] | None = None,
+    ) -> None:
+        """Replace some tables and append to others in one transaction (all or nothing).
+        No table is dropped, so views on them keep working."""
+        replace, append = writes_by_table(replace, append)
+        # Refused before connecting: a frame that can never be written costs no round trip.
+        for name, frame in replace.items():
+            refuse_migrated(name, "replace_table")
+            declared = schema_for(name).primary_key
+            if declared and set(declared) <= set(frame.columns):
+                check_key(name, frame, declared)
+        for name in append:
+            refuse_migrated(name, "append_rows")
+        with self.connect() as conn:
+            for name, frame in replace.items():
+                _replace(conn, name, frame)
+            for name, frame in append.items():
+                _append(conn, name, frame)
 
     def upsert(
         self,
@@ -278,6 +271,40 @@ class PostgresWarehouse(Warehouse):
             unchanged=existing - updated,
             deleted=deleted,
         )
+
+
+def _replace(conn: psycopg.Connection, name: str, frame: pl.DataFrame) -> None:
+    """Upsert by primary key and delete the rows that left (a table without a key, or a
+    frame without its key columns, is truncated and reloaded)."""
+    if not table_in_catalog(conn, name):
+        create_table(conn, name, frame)
+        _copy_in(conn, name, frame)
+        create_indexes(conn, name, frame)
+        return
+    add_missing_columns(conn, name, frame)
+    key = primary_key(conn, name)
+    if not key or not set(key) <= set(frame.columns):
+        conn.execute(pgsql.SQL("truncate {}").format(ident(name)))
+        _copy_in(conn, name, frame)
+        return
+    check_key(name, frame, key)
+    _stage(conn, name, frame)
+    conn.execute(
+        pgsql.SQL("delete from {t} t where not exists (select 1 from _stage s where {on})").format(
+            t=ident(name), on=join_on(key)
+        )
+    )
+    _merge_from_stage(conn, name, list(frame.columns), key, null_missing=True)
+
+
+def _append(conn: psycopg.Connection, name: str, frame: pl.DataFrame) -> None:
+    if table_in_catalog(conn, name):
+        add_missing_columns(conn, name, frame)
+        _copy_in(conn, name, frame)
+    else:
+        create_table(conn, name, frame)
+        _copy_in(conn, name, frame)
+        create_indexes(conn, name, frame)
 
 
 def _copy_in(conn: psycopg.Connection, name: str, frame: pl.DataFrame) -> None:

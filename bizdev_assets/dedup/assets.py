@@ -253,14 +253,17 @@ def contact_clusters(
             f"contact_clusters not written: {clusters.height} cluster rows for "
             f"{normalized.height} normalized records ({unclustered} without a cluster)"
         )
+    # One transaction: a failure part-way must not leave history rows for clusters that
+    # were never written, nor clusters without this run's links.
+    replace = {CLUSTERS_TABLE: clusters, QUEUE_TABLE: review}
+    append = {}
     if assignment.history.height:
-        warehouse.append_rows(HISTORY_TABLE, assignment.history)
-    warehouse.replace_table(CLUSTERS_TABLE, clusters)
+        append[HISTORY_TABLE] = assignment.history
     if choice.mode == "full":
-        warehouse.replace_table(LINKS_TABLE, result.links)
+        replace[LINKS_TABLE] = result.links
     elif result.links.height:
-        warehouse.append_rows(LINKS_TABLE, result.links)
-    warehouse.replace_table(QUEUE_TABLE, review)
+        append[LINKS_TABLE] = result.links
+    warehouse.write_many(replace=replace, append=append)
     merged = assignment.history.filter(pl.col("reason") == "merge").height
     split = assignment.history.filter(pl.col("reason") == "split").height
     sizes = clusters.group_by("cluster_id").len("size")
