@@ -48,6 +48,7 @@ class Settings:
     crm_push_mode: str = "upsert"
     crm_mirror: bool = False
     crm_lookback_minutes: float = 5.0
+    crm_backoff_seconds: float = 1.0  # first wait after a 429 / 5xx; doubles per retry
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -73,6 +74,7 @@ class Settings:
             crm_push_mode=env.get("BIZDEV_CRM_PUSH_MODE") or "upsert",
             crm_mirror=(env.get("BIZDEV_CRM_MIRROR") or "").lower() in ("1", "true", "yes"),
             crm_lookback_minutes=float(env.get("BIZDEV_CRM_LOOKBACK_MINUTES") or 5),
+            crm_backoff_seconds=float(env.get("BIZDEV_CRM_BACKOFF_SECONDS") or 1),
         )
 
 
@@ -111,6 +113,7 @@ def _sync_options(settings: Settings) -> dict[str, Any]:
         "push_mode": settings.crm_push_mode,
         "mirror": settings.crm_mirror,
         "lookback_minutes": settings.crm_lookback_minutes,
+        "backoff_seconds": settings.crm_backoff_seconds,
     }
 
 

@@ -55,6 +55,12 @@ def pull_table(crm_type: str, object_type: str) -> str:
     return f"crm_{crm_type}_{object_type}"
 
 
+def column(prop: str) -> str:
+    """The pull table's column of a CRM property: lower case (Salesforce's `FirstName`
+    becomes `firstname`), so analysts' SQL needs no quoting on DuckDB or Postgres."""
+    return prop.lower()
+
+
 def pull_object(
     client: CrmClient,
     warehouse: Warehouse,
@@ -113,7 +119,7 @@ def _frame(records: list[CrmRecord], properties: list[str], run_id: str) -> pl.D
         "crm_id": pl.String(),
         "modified_at": pl.Datetime("us", "UTC"),
         "deleted": pl.Boolean(),
-        **{p: pl.String() for p in properties},
+        **{column(p): pl.String() for p in properties},
         "pulled_at": pl.Datetime("us"),
         "run_id": pl.String(),
     }
@@ -123,7 +129,7 @@ def _frame(records: list[CrmRecord], properties: list[str], run_id: str) -> pl.D
             "crm_id": r.id,
             "modified_at": r.modified_at,
             "deleted": r.deleted,
-            **{p: r.properties.get(p) for p in properties},
+            **{column(p): r.properties.get(p) for p in properties},
             "pulled_at": now,
             "run_id": run_id,
         }
@@ -159,11 +165,12 @@ def _changes(
             rows.append(_change(record, "*", None, "deleted", "deleted", crm_type, object_type))
             continue
         for prop in properties:
-            old_value = old.get(prop) if old else None
-            if record[prop] != old_value and not (old is None and record[prop] is None):
+            old_value = old.get(column(prop)) if old else None
+            new_value = record[column(prop)]
+            if new_value != old_value and not (old is None and new_value is None):
                 decision = "new" if old is None else "changed"
                 rows.append(
-                    _change(record, prop, old_value, record[prop], decision, crm_type, object_type)
+                    _change(record, prop, old_value, new_value, decision, crm_type, object_type)
                 )
     for row in rows:
         row.update(run_id=run_id, changed_at=now)
@@ -203,16 +210,16 @@ def _records_to_feed(
     before = {r["crm_id"]: r for r in previous.iter_rows(named=True)}
     rows = []
     for record in frame.filter(~pl.col("deleted")).iter_rows(named=True):
-        now = {p: record.get(p) for p in props}
+        now = {p: record.get(column(p)) for p in props}
         known = known_by_crm_id.get(record["crm_id"])
         if known is None and record["crm_id"] in before:
-            known = {p: before[record["crm_id"]].get(p) for p in props}
+            known = {p: before[record["crm_id"]].get(column(p)) for p in props}
         if known is not None and all(now[p] == known.get(p) for p in props):
             continue
         rows.append(
             {
                 "id": record["crm_id"],
-                **mapping.to_canonical(record),
+                **mapping.to_canonical(now),
                 "record_updated_at": record["modified_at"].isoformat() + "Z",
             }
         )

@@ -23,10 +23,10 @@ from datetime import datetime
 
 import polars as pl
 
-from bizdev_assets.crm.client import CrmClient, WriteResult
+from bizdev_assets.crm.client import CrmClient, CrmError, WriteResult
 from bizdev_assets.crm.conflicts import RecordPlan, plan_record
 from bizdev_assets.crm.mapping import CrmMapping
-from bizdev_assets.crm.pull import FEED_PREFIX
+from bizdev_assets.crm.pull import FEED_PREFIX, column
 from bizdev_assets.crm.state import (
     CHANGE_SCHEMA,
     CHANGES_TABLE,
@@ -331,16 +331,21 @@ def _batches(items: list, size: int) -> list[list]:
 
 
 def _golden(warehouse: Warehouse, mapping: CrmMapping) -> pl.DataFrame:
-    """Golden contacts with their quality score and the time bizdev last changed them."""
+    """Golden contacts with their quality score and the time bizdev last changed them.
+
+    The email comes from the ADR `contacts` table, where it is unique (a shared email
+    stays with the best-scored contact): a CRM keyed on email must not get two contacts
+    writing to one record."""
     fields = {mapping.id_field, *(f.golden for f in mapping.fields)} - {"quality_score"}
-    columns = ", ".join(f"g.{c}" for c in sorted(fields | {"contact_id"}))
-    has_contacts = warehouse.table_exists("contacts")
-    changed = "coalesce(g.last_updated_at, c.updated_at)" if has_contacts else "g.last_updated_at"
-    join = "left join contacts c on c.id = g.contact_id" if has_contacts else ""
+    columns = [f"g.{c}" for c in sorted(fields | {"contact_id"})]
+    if not warehouse.table_exists("contacts"):
+        raise CrmError("table `contacts` is missing: materialize the contact chain first")
+    columns = [("c.email as email" if c == "g.email" else c) for c in columns]
     return warehouse.query(
-        f"select {columns}, s.quality_score, {changed} as bizdev_changed_at "
-        "from golden_contacts g left join contact_quality_scores s using (contact_id) "
-        f"{join} order by g.contact_id"
+        f"select {', '.join(columns)}, s.quality_score, "
+        "coalesce(g.last_updated_at, c.updated_at) as bizdev_changed_at "
+        "from golden_contacts g join contacts c on cast(c.id as varchar) = g.contact_id "
+        "left join contact_quality_scores s using (contact_id) order by g.contact_id"
     )
 
 
@@ -366,9 +371,9 @@ def _current(
     if not warehouse.table_exists(table):
         return {}
     frame = warehouse.query(f"select * from {table}")
-    present = [p for p in properties if p in frame.columns]
+    present = [p for p in properties if column(p) in frame.columns]
     return {
-        r["crm_id"]: ({p: r[p] for p in present}, r["modified_at"], bool(r["deleted"]))
+        r["crm_id"]: ({p: r[column(p)] for p in present}, r["modified_at"], bool(r["deleted"]))
         for r in frame.iter_rows(named=True)
     }
 
