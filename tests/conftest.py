@@ -39,3 +39,23 @@ def settings(tmp_path: Path, landing: Path):
     from resources.settings import Settings
 
     return Settings(landing=str(landing), warehouse=str(tmp_path / "warehouse.duckdb"))
+
+
+@pytest.fixture
+def crm_settings(tmp_path: Path, landing: Path, hubspot, salesforce):
+    """The embedded default plus both CRMs, pointed at the session's local CRM servers."""
+    from resources.settings import Settings
+
+    creds = salesforce.credentials()
+    return Settings(
+        landing=str(landing),
+        warehouse=str(tmp_path / "warehouse.duckdb"),
+        hubspot_access_token=hubspot.token,
+        hubspot_api_base=hubspot.url,
+        salesforce_username=creds["username"],
+        salesforce_password=creds["password"],
+        salesforce_security_token=creds["security_token"],
+        salesforce_domain=creds["domain"],
+        salesforce_ca_bundle=str(salesforce.ca_path),
+        crm_backoff_seconds=0.01,
+    )

@@ -14,57 +14,10 @@ from pathlib import Path
 
 import dagster as dg
 import polars as pl
-import pytest
 
-from bizdev_assets.definitions import ASSETS
 from bizdev_assets.demo.generator import generate_demo
 from jobs.crm import CRM_PULLS, CRM_PUSHES
-from resources.settings import Settings, build_resources
-from resources.warehouse_duckdb import DuckDBWarehouse
-
-WRITE_ROUTES = ("batch/upsert", "batch/update", "batch/create", "batch/archive")
-
-
-@pytest.fixture
-def crm_settings(tmp_path: Path, landing: Path, hubspot, salesforce) -> Settings:
-    creds = salesforce.credentials()
-    return Settings(
-        landing=str(landing),
-        warehouse=str(tmp_path / "warehouse.duckdb"),
-        hubspot_access_token=hubspot.token,
-        hubspot_api_base=hubspot.url,
-        salesforce_username=creds["username"],
-        salesforce_password=creds["password"],
-        salesforce_security_token=creds["security_token"],
-        salesforce_domain=creds["domain"],
-        salesforce_ca_bundle=str(salesforce.ca_path),
-        crm_backoff_seconds=0.01,
-    )
-
-
-def materialize(settings: Settings, selection=None) -> dg.ExecuteInProcessResult:
-    result = dg.materialize(
-        ASSETS,
-        selection=selection,
-        resources=build_resources(settings),
-        instance=dg.DagsterInstance.ephemeral(),
-    )
-    assert result.success
-    return result
-
-
-def hubspot_writes(server) -> int:
-    return sum(server.count(route) for route in WRITE_ROUTES)
-
-
-def salesforce_writes(server) -> int:
-    return sum(server.count(method) for method in ("POST", "PATCH", "DELETE")) - server.count(
-        "POST", "/services/Soap"
-    )
-
-
-def table(settings: Settings, sql: str) -> pl.DataFrame:
-    return DuckDBWarehouse(path=settings.warehouse).query(sql)
+from tests.crm_support import hubspot_writes, materialize, salesforce_writes, table
 
 
 def test_round_trip_with_conflicts_and_an_audit_trail(crm_settings, landing, hubspot, salesforce):

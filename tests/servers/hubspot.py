@@ -336,6 +336,7 @@ class Fault:
     times: int
     headers: dict[str, str]
     delay: float
+    after: int = 0  # matching requests to let through first
 
 
 @dataclass
@@ -490,6 +491,11 @@ class HubSpotServer:
                 )
             )
 
+    def clear_rejections(self) -> None:
+        """Undo every `reject`: the validation rule was fixed in HubSpot."""
+        with self._lock:
+            self._rejected.clear()
+
     def inject(
         self,
         route: str,
@@ -499,15 +505,19 @@ class HubSpotServer:
         *,
         headers: Mapping[str, str] | None = None,
         delay: float = 1.0,
+        after: int = 0,
     ) -> None:
-        """Make the next `times` requests whose "METHOD /path" contains `route` fail.
+        """Make the next `times` requests whose "METHOD /path" contains `route` fail
+        (after letting `after` of them through: a fault in the middle of a run).
 
         status: an HTTP status (429 gets HubSpot's rate-limit body: policyName SECONDLY on
         search, TEN_SECONDLY_ROLLING elsewhere; 5xx a HubSpot error body), or "timeout":
         the server sleeps `delay` seconds and then handles the request normally (the write
         happens, the client has long given up)."""
         with self._lock:
-            self._faults.append(Fault(route, status, body, times, dict(headers or {}), delay))
+            self._faults.append(
+                Fault(route, status, body, times, dict(headers or {}), delay, after)
+            )
 
     def wait_idle(self, timeout: float = 5.0) -> bool:
         """Wait until no request is being handled (e.g. a slow "timeout" one finishing)."""
@@ -603,6 +613,9 @@ class HubSpotServer:
         with self._lock:
             for fault in self._faults:
                 if fault.times > 0 and fault.route in route:
+                    if fault.after > 0:
+                        fault.after -= 1
+                        return None
                     fault.times -= 1
                     return fault
         return None

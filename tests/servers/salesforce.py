@@ -261,6 +261,7 @@ class Fault:
     status: int | str  # HTTP status, or "timeout" (no answer, connection dropped)
     body: Any
     times: int
+    after: int = 0  # matching requests to let through first
 
 
 DEFAULT_FAULT_BODIES = {
@@ -623,15 +624,18 @@ class SalesforceServer:
 
     # ---- faults ----------------------------------------------------------------------
 
-    def inject(self, route: str, status: int | str, body: Any = None, times: int = 1) -> None:
-        """The next `times` requests whose "METHOD /path?query" contains `route` get `status`
+    def inject(
+        self, route: str, status: int | str, body: Any = None, times: int = 1, after: int = 0
+    ) -> None:
+        """The next `times` requests whose "METHOD /path?query" contains `route` (after
+        letting `after` of them through: a fault in the middle of a run) get `status`
         (403 → REQUEST_LIMIT_EXCEEDED, 500 → UNKNOWN_EXCEPTION, 401 → INVALID_SESSION_ID by
         default) instead of being served. `status="timeout"` makes the server not answer for
         `hang_seconds` and then drop the connection (the request is not applied)."""
         if body is None and isinstance(status, int):
             body = DEFAULT_FAULT_BODIES.get(status, [{"message": "error", "errorCode": "ERROR"}])
         with self._lock:
-            self._state.faults.append(Fault(route, status, body, times))
+            self._state.faults.append(Fault(route, status, body, times, after))
 
     def count(self, method: str | None = None, path: str = "") -> int:
         """How many logged requests match the method and contain the path substring."""
@@ -676,6 +680,9 @@ class SalesforceServer:
     def _take_fault(self, line: str) -> Fault | None:
         for fault in self._state.faults:
             if fault.route in line and fault.times > 0:
+                if fault.after > 0:
+                    fault.after -= 1
+                    return None
                 fault.times -= 1
                 if fault.times == 0:
                     self._state.faults.remove(fault)
