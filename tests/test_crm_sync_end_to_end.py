@@ -9,6 +9,7 @@ with nothing changed makes zero write calls.
 from __future__ import annotations
 
 import csv
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import polars as pl
 
 from bizdev_assets.demo.generator import generate_demo
 from jobs.crm import CRM_PULLS, CRM_PUSHES
+from resources.warehouse_postgres import PostgresWarehouse
 from tests.crm_support import hubspot_writes, materialize, salesforce_writes, table
 
 
@@ -160,3 +162,25 @@ def test_unconfigured_crms_are_skipped_and_the_rest_runs(settings, landing):
         assert metadata["skipped"].value is True
         assert "not configured" in metadata["reason"].value
     assert table(settings, "select count(*) as n from golden_contacts")["n"][0] > 0
+
+
+def test_the_sync_runs_the_same_on_a_postgres_warehouse(
+    crm_settings, landing, hubspot, salesforce, postgres_url
+):
+    settings = dataclasses.replace(crm_settings, warehouse=postgres_url, migrate_db=True)
+    generate_demo(landing, landing.parent / "labels.csv", n_rows=150, seed=11)
+    materialize(settings)
+    warehouse = PostgresWarehouse(url=postgres_url)
+    emails = warehouse.query("select email from contacts where email is not null")["email"]
+    assert sorted(r["email"] for r in hubspot.records("contacts").values()) == sorted(emails)
+
+    salesforce.edit("Contact", salesforce.records("Contact")[0]["Id"], Title="Buyer")
+    writes = hubspot_writes(hubspot), salesforce_writes(salesforce)
+    materialize(settings, CRM_PULLS | CRM_PUSHES)
+    assert (hubspot_writes(hubspot), salesforce_writes(salesforce)) == writes
+    state = warehouse.query("select crm_type, status, sync_cursor from crm_sync_state")
+    assert state.height == 4 and set(state["status"]) == {"ok"}
+    pulled = warehouse.query("select title from crm_salesforce_contacts where title = 'Buyer'")
+    assert pulled.height == 1
+    runs = warehouse.query("select status from crm_sync_runs")
+    assert runs.height == 12 and set(runs["status"]) == {"succeeded"}
