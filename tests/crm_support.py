@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import dagster as dg
 import polars as pl
 
@@ -38,3 +40,37 @@ def salesforce_writes(server) -> int:
 
 def table(settings: Settings, sql: str) -> pl.DataFrame:
     return DuckDBWarehouse(path=settings.warehouse).query(sql)
+
+
+def golden_frames(n: int) -> dict[str, pl.DataFrame]:
+    """Synthetic golden_contacts, contacts and contact_quality_scores of n people."""
+    i = pl.int_range(0, n, eager=True)
+    ids = [str(uuid.uuid5(uuid.NAMESPACE_URL, f"bench:{k}")) for k in range(n)]
+    golden = pl.DataFrame(
+        {
+            "contact_id": ids,
+            "cluster_id": ids,
+            "email": (
+                "person" + i.cast(pl.String) + "@company" + (i % 5000).cast(pl.String) + ".com"
+            ),
+            "first_name": "First" + i.cast(pl.String),
+            "last_name": "Last" + i.cast(pl.String),
+            "phone": "+4930" + (1_000_000 + i).cast(pl.String),
+            "mobile": "+49170" + (1_000_000 + i).cast(pl.String),
+            "company": "Company " + (i % 5000).cast(pl.String),
+            "title": pl.Series(["Engineer", "Manager", "Director", "VP Sales"])[i % 4],
+            "department": pl.Series(["Engineering", "Sales", "Finance"])[i % 3],
+            "city": pl.Series(["Berlin", "Munich", "Hamburg", "London", "Paris"])[i % 5],
+            "country": pl.Series(["DE", "DE", "DE", "GB", "FR"])[i % 5],
+            "website": "https://company" + (i % 5000).cast(pl.String) + ".com",
+            "lead_source": pl.Series(["Web", "Trade Show", "Cold Call"])[i % 3],
+            "last_updated_at": pl.Series([None] * n, dtype=pl.Datetime("us")),
+        }
+    )
+    contacts = golden.select(
+        pl.col("contact_id").alias("id"),
+        "email",
+        pl.lit(None, pl.Datetime("us")).alias("updated_at"),
+    )
+    scores = golden.select("contact_id", ((i % 100) / 100).alias("quality_score"))
+    return {"golden_contacts": golden, "contacts": contacts, "contact_quality_scores": scores}
