@@ -27,6 +27,7 @@ from bizdev_assets.dedup.incremental import (
     read_previous_run,
 )
 from bizdev_assets.dedup.model import blocking_rule_counts, match_weights_table, train_model
+from bizdev_assets.dedup.profile import PROFILE_TABLE, profile_summary, training_profile
 from bizdev_assets.dedup.review import DECISION_SCHEMA, DECISIONS_TABLE, QUEUE_TABLE
 from bizdev_assets.dedup.stable_ids import assign_contact_ids
 from bizdev_assets.metadata import markdown_table, table_metadata
@@ -77,8 +78,13 @@ def latest_model(warehouse: Warehouse, records: int) -> tuple[dict[str, Any], in
 def contact_match_model(
     context: dg.AssetExecutionContext, warehouse: Warehouse
 ) -> dg.MaterializeResult:
-    """The Splink model (JSON, versioned) trained without labels on contacts_normalized."""
+    """The Splink model (JSON, versioned) trained without labels on contacts_normalized,
+    saved with a profile of the data it was trained on (contact_match_model_profile) that
+    the match_model_fresh check and the model_drift_sensor compare the data with later."""
     normalized = warehouse.read_table(NORMALIZED_TABLE)
+    # Saved with the model (one transaction) so drift is measured later without the old
+    # data; taken now, next to the read the model learns from.
+    profile = training_profile(warehouse, NORMALIZED_TABLE)
     if normalized.height < MIN_TRAINING_RECORDS:
         context.log.warning(
             f"only {normalized.height} records (< {MIN_TRAINING_RECORDS}); "
@@ -89,19 +95,18 @@ def contact_match_model(
         model, origin = train_model(normalized), "trained"
     _, previous = latest_model(warehouse, normalized.height)
     version = previous + 1
-    warehouse.append_rows(
-        MODEL_TABLE,
-        pl.DataFrame(
-            [
-                {
-                    "version": version,
-                    "trained_at": datetime.now(UTC).replace(tzinfo=None),
-                    "origin": origin,
-                    "training_records": normalized.height,
-                    "model_json": json.dumps(model),
-                }
-            ]
-        ),
+    saved = {
+        "version": version,
+        "trained_at": datetime.now(UTC).replace(tzinfo=None),
+        "origin": origin,
+        "training_records": normalized.height,
+        "model_json": json.dumps(model),
+    }
+    warehouse.append_many(
+        {
+            MODEL_TABLE: pl.DataFrame([saved]),
+            PROFILE_TABLE: profile.select(pl.lit(version, pl.Int64).alias("version"), pl.all()),
+        }
     )
     weights = match_weights_table(model).with_columns(pl.col("match_weight").round(2))
     blocking = (
@@ -119,6 +124,7 @@ def contact_match_model(
             ),
             "blocking_rules": dg.MetadataValue.md(markdown_table(blocking)),
             "candidate_pairs": int(blocking["cumulative_pairs"].max() or 0),
+            "training_profile": dg.MetadataValue.md(markdown_table(profile_summary(profile))),
         }
     )
 
