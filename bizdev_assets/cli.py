@@ -139,6 +139,20 @@ def _metadata(result, asset: str) -> dict:
     return {}
 
 
+def _crm_summary(result, crm: str) -> str:
+    pulled = _metadata(result, f"crm_{crm}_contacts")
+    pushed = _metadata(result, f"crm_{crm}_push")
+    if pushed.get("skipped") is True or pulled.get("skipped") is True:
+        return "skipped: " + str(pushed.get("reason") or pulled.get("reason"))
+    if not pushed and not pulled:
+        return "not run"
+    return (
+        f"pulled {pulled.get('records_stored', 0):,} changed records; pushed "
+        f"{pushed.get('succeeded', 0):,} contacts ({pushed.get('rejected', 0):,} rejected, "
+        f"{pushed.get('api_calls', 0):,} API calls)"
+    )
+
+
 def print_summary(result, resources: dict, home: Path, generated: str, elapsed: float) -> None:
     raw = _metadata(result, "raw_contact_files")
     quarantine = _metadata(result, "contacts_quarantine")
@@ -159,6 +173,8 @@ def print_summary(result, resources: dict, home: Path, generated: str, elapsed: 
     table.add_row("contacts normalized (total)", f"{normalized.get('dagster/row_count', 0):,}")
     table.add_row("golden contacts", f"{golden.get('dagster/row_count', 0):,}")
     table.add_row("duplicates merged", f"{golden.get('records_merged', 0):,}")
+    for crm in ("hubspot", "salesforce"):
+        table.add_row(crm, _crm_summary(result, crm))
     table.add_row("time taken", f"{elapsed:.1f} s")
     table.add_row("status", "[green]success[/green]" if result.success else "[red]FAILED[/red]")
     console.print(table)

@@ -69,7 +69,7 @@ class HubSpotResource(CrmResource):
 
     @property
     def missing_settings(self) -> str:
-        return "HUBSPOT_ACCESS_TOKEN is not set"
+        return "set HUBSPOT_ACCESS_TOKEN"
 
     def client(self) -> CrmClient:
         from bizdev_assets.crm.hubspot import HubSpotCrm
@@ -106,8 +106,8 @@ class SalesforceResource(CrmResource):
     @property
     def missing_settings(self) -> str:
         return (
-            "neither SALESFORCE_INSTANCE_URL + SALESFORCE_ACCESS_TOKEN nor "
-            "SALESFORCE_USERNAME + SALESFORCE_PASSWORD are set"
+            "set SALESFORCE_INSTANCE_URL + SALESFORCE_ACCESS_TOKEN, "
+            "or SALESFORCE_USERNAME + SALESFORCE_PASSWORD (+ SALESFORCE_SECURITY_TOKEN)"
         )
 
     def client(self) -> CrmClient:

@@ -37,8 +37,8 @@ UPSTREAM_OF_PUSH = ["golden_contacts", "contact_quality_scores", "contacts"]
 
 
 def _skipped(context: dg.AssetExecutionContext, crm: CrmResource) -> dg.MaterializeResult:
-    reason = f"{crm.crm_type} not configured: {crm.missing_settings}"
-    context.log.info(f"skipped: {reason}")
+    reason = f"not configured: {crm.missing_settings}"
+    context.log.info(f"{crm.crm_type} skipped: {reason}")
     return dg.MaterializeResult(metadata={"skipped": True, "reason": reason})
 
 
