@@ -388,6 +388,7 @@ class HubSpotServer:
                 "companies": {},
             }
             self._next_id = FIRST_ID
+            self._email_ids: dict[str, str] = {}  # email -> contact id, see _find_by
             self._faults: list[Fault] = []
             self._rejected: dict[tuple[str, str, str], str] = {}
             self.requests: list[LoggedRequest] = []
@@ -679,6 +680,14 @@ class HubSpotServer:
         if prop == "hs_object_id":
             record = self._stores[object_type].get(value)
             return record if record and not record["archived"] else None
+        if (object_type, prop) == ("contacts", "email"):
+            # Every write registers its email in _touch, so the index finds any live
+            # holder; an entry left by a changed email fails this check and means "none".
+            record = self._stores[object_type].get(self._email_ids.get(value.lower(), ""))
+            current = record and record["properties"].get("email")
+            if record and not record["archived"] and current and current.lower() == value.lower():
+                return record
+            return None
         wanted = value.lower() if prop == "email" else value
         for record in self._live(object_type):
             current = record["properties"].get(prop)
@@ -708,6 +717,9 @@ class HubSpotServer:
         self._version += 1
         record["properties"][MODIFIED_PROPERTY[object_type]] = iso_ms(ms)
         record["updatedAt"] = iso_ms(ms)
+        email = record["properties"].get("email") if object_type == "contacts" else None
+        if email:
+            self._email_ids[email.lower()] = record["id"]
 
     def _check_row(self, object_type: str, props: Mapping[str, Any]) -> dict[str, str]:
         """Validate one input's property values; raises RowError. Unknown property names
