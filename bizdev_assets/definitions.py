@@ -10,6 +10,7 @@ import dagster as dg
 
 from bizdev_assets.crm.assets import CRM_ASSETS
 from bizdev_assets.dedup.assets import contact_clusters, contact_match_model
+from bizdev_assets.dedup.drift import match_model_fresh
 from bizdev_assets.golden.assets import golden_contacts
 from bizdev_assets.golden.contacts_asset import contacts
 from bizdev_assets.ingest.assets import raw_contact_files
@@ -20,6 +21,7 @@ from jobs.crm import crm_pull, crm_sync, crm_sync_schedule
 from resources.settings import Settings, build_resources
 from sensors.crm_webhook import crm_webhook_sensor
 from sensors.landing import landing_file_sensor
+from sensors.model_drift import model_drift_sensor
 
 ASSETS = [
     raw_contact_files,
@@ -38,7 +40,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         assets=ASSETS,
         jobs=[contacts_refresh, contact_model_training, crm_sync, crm_pull],
         schedules=[crm_sync_schedule],
-        sensors=[landing_file_sensor, crm_webhook_sensor],
+        asset_checks=[match_model_fresh],
+        sensors=[landing_file_sensor, crm_webhook_sensor, model_drift_sensor],
         resources=build_resources(settings),
         # DuckDB takes one writer process at a time: run a job's steps in one process.
         executor=dg.in_process_executor,

@@ -36,6 +36,10 @@ def test_the_code_location_loads_with_no_settings(monkeypatch):
     assert keys == EXPECTED_TABLES | CRM_TABLES
     assert loaded.resolve_job_def("contacts_refresh")
     assert loaded.resolve_sensor_def("landing_file_sensor")
+    assert loaded.resolve_sensor_def("model_drift_sensor")
+    assert loaded.resolve_sensor_def("crm_webhook_sensor")
+    assert loaded.resolve_schedule_def("crm_sync_schedule").cron_schedule == "*/2 * * * *"
+    assert loaded.resolve_job_def("crm_sync") and loaded.resolve_job_def("crm_pull")
 
 
 def test_settings_choose_the_resources(tmp_path):
