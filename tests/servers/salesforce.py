@@ -711,10 +711,11 @@ class SalesforceServer:
         self._state.records[sobject][record_id] = record
         return record_id
 
-    @staticmethod
-    def _touch(record: dict[str, Any], at: datetime) -> None:
+    def _touch(self, record: dict[str, Any], at: datetime) -> None:
+        """Every change of a record goes through here."""
         record["LastModifiedDate"] = at
         record["SystemModstamp"] = at
+        self._writes = getattr(self, "_writes", 0) + 1
 
     def _render(self, sobject: str, record: dict[str, Any], fields: list[str], version="59.0"):
         out: dict[str, Any] = {
@@ -729,11 +730,20 @@ class SalesforceServer:
         return out
 
     def _unique_index(self, sobject: str, name: str) -> dict[str, str]:
-        return {
-            str(r[name]).lower(): r["Id"]
-            for r in self._state.records[sobject].values()
-            if not r["IsDeleted"] and r.get(name) is not None
-        }
+        """value -> Id of a unique field's live records; rebuilt only after a write, so a
+        batch's rows (validated before any is applied) share one index."""
+        key = (sobject, name, id(self._state), getattr(self, "_writes", 0))
+        cached = getattr(self, "_index_cache", {})
+        if key not in cached:
+            cached = {
+                key: {
+                    str(r[name]).lower(): r["Id"]
+                    for r in self._state.records[sobject].values()
+                    if not r["IsDeleted"] and r.get(name) is not None
+                }
+            } | {k: v for k, v in cached.items() if k[3] == key[3] and k[2] == key[2]}
+            self._index_cache = cached
+        return cached[key]
 
 
 @dataclass
