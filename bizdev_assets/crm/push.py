@@ -15,7 +15,6 @@ CRM rejected keeps its old snapshot, so it is sent again next run; it stays in
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,21 +23,11 @@ from datetime import datetime
 import polars as pl
 
 from bizdev_assets.crm.client import CrmClient, CrmError, WriteResult
-from bizdev_assets.crm.conflicts import RecordPlan, plan_record
+from bizdev_assets.crm.conflicts import plan_record
+from bizdev_assets.crm.journal import Journal, Pending
 from bizdev_assets.crm.mapping import CrmMapping
 from bizdev_assets.crm.pull import FEED_PREFIX, column
-from bizdev_assets.crm.state import (
-    CHANGE_SCHEMA,
-    CHANGES_TABLE,
-    REJECTION_SCHEMA,
-    REJECTIONS_TABLE,
-    SNAPSHOT_SCHEMA,
-    SNAPSHOT_TABLE,
-    RunRecord,
-    open_rejections,
-    snapshot,
-    utcnow,
-)
+from bizdev_assets.crm.state import RunRecord, snapshot
 from resources.warehouse import Warehouse
 
 MODES = ("upsert", "update_only", "create_only")
@@ -56,16 +45,6 @@ class PushOptions:
 
 
 @dataclass
-class _Pending:
-    contact_id: str
-    crm_id: str | None
-    key: str  # what identifies the row in the write call
-    payload: dict[str, str | None]
-    plan: RecordPlan
-    desired: dict[str, str | None]
-
-
-@dataclass
 class PushCounts:
     golden: int = 0
     changed: int = 0  # contacts with at least one field bizdev changed
@@ -79,103 +58,6 @@ class PushCounts:
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
-
-
-class _Journal:
-    """Collects snapshot rows, change rows and rejections; writes them in one go."""
-
-    def __init__(self, warehouse: Warehouse, crm_type: str, run_id: str) -> None:
-        self.warehouse, self.crm_type, self.run_id = warehouse, crm_type, run_id
-        self.snapshots: list[dict] = []
-        self.changes: list[dict] = []
-        self.rejections: list[dict] = []
-        self.open = {
-            r["contact_id"]: r
-            for r in open_rejections(warehouse, crm_type)
-            .filter(pl.col("resolved_at").is_null())
-            .iter_rows(named=True)
-        }
-
-    def synced(self, pending: _Pending, crm_id: str | None, outcome: str) -> None:
-        now = utcnow()
-        self.snapshots.append(
-            {
-                "crm_type": self.crm_type,
-                "contact_id": pending.contact_id,
-                "crm_id": crm_id,
-                "sent_values": json.dumps(pending.desired, sort_keys=True),
-                "crm_values": json.dumps(pending.plan.crm_after, sort_keys=True),
-                "synced_at": now,
-                "run_id": self.run_id,
-            }
-        )
-        self._change_rows(pending, crm_id, outcome, None)
-        if pending.contact_id in self.open:
-            self._rejection(pending, None, resolved=True)
-
-    def rejected(self, pending: _Pending, error: str) -> None:
-        self._change_rows(pending, pending.crm_id, "rejected", error)
-        self._rejection(pending, error, resolved=False)
-
-    def _change_rows(self, pending: _Pending, crm_id, outcome: str, error) -> None:
-        now = utcnow()
-        for change in pending.plan.changes:
-            sent = change.send and outcome != "rejected"
-            self.changes.append(
-                {
-                    "run_id": self.run_id,
-                    "crm_type": self.crm_type,
-                    "object": "contacts",
-                    "direction": "push",
-                    "contact_id": pending.contact_id,
-                    "crm_id": crm_id,
-                    "field": change.field,
-                    "old_value": change.crm_value,
-                    "new_value": change.bizdev_value if sent else change.crm_value,
-                    "bizdev_value": change.bizdev_value,
-                    "decision": change.decision,
-                    "outcome": outcome if change.send else "kept",
-                    "error": error if change.send else None,
-                    "changed_at": now,
-                }
-            )
-
-    def _rejection(self, pending: _Pending, error: str | None, *, resolved: bool) -> None:
-        now = utcnow()
-        before = self.open.get(pending.contact_id)
-        self.rejections.append(
-            {
-                "crm_type": self.crm_type,
-                "object": "contacts",
-                "contact_id": pending.contact_id,
-                "record_key": pending.key,
-                "error": error if not resolved else (before or {}).get("error"),
-                "first_failed_at": (before or {}).get("first_failed_at") or now,
-                "last_failed_at": now if not resolved else (before or {}).get("last_failed_at"),
-                "attempts": int((before or {}).get("attempts") or 0) + (0 if resolved else 1),
-                "run_id": self.run_id,
-                "resolved_at": now if resolved else None,
-            }
-        )
-
-    def flush(self) -> None:
-        if self.snapshots:
-            frame = pl.DataFrame(self.snapshots, schema=SNAPSHOT_SCHEMA)
-            frame = frame.unique(["crm_type", "contact_id"], keep="last")
-            self.warehouse.upsert(
-                SNAPSHOT_TABLE, frame, key=["crm_type", "contact_id"], preserve=()
-            )
-        if self.rejections:
-            frame = pl.DataFrame(self.rejections, schema=REJECTION_SCHEMA)
-            frame = frame.unique(["crm_type", "contact_id"], keep="last")
-            self.warehouse.upsert(
-                REJECTIONS_TABLE, frame, key=["crm_type", "contact_id"], preserve=()
-            )
-        if self.changes:
-            self.warehouse.append_rows(
-                CHANGES_TABLE, pl.DataFrame(self.changes, schema=CHANGE_SCHEMA)
-            )
-        self.snapshots, self.changes, self.rejections = [], [], []
 
 
 def push_contacts(
@@ -198,9 +80,9 @@ def push_contacts(
     links = _linked_crm_ids(warehouse, client.crm_type)
     current = _current(warehouse, pull_table, mapping.properties)
     policies = {f.crm: f.conflict for f in mapping.fields}
-    journal = _Journal(warehouse, client.crm_type, run.run_id)
-    updates: list[_Pending] = []
-    upserts: list[_Pending] = []
+    journal = Journal(warehouse, client.crm_type, run.run_id)
+    updates: list[Pending] = []
+    upserts: list[Pending] = []
     contact_ids = golden["contact_id"].to_list()
     changed_at = golden["bizdev_changed_at"].to_list()
     for contact_id, desired, bizdev_changed_at in zip(
@@ -235,7 +117,7 @@ def push_contacts(
         counts.changed += bool(plan.changes) or sent is None
         key_value = desired.get(mapping.id_property)
         payload = dict(plan.send)
-        pending = _Pending(contact_id, crm_id, key_value or contact_id, payload, plan, desired)
+        pending = Pending(contact_id, crm_id, key_value or contact_id, payload, plan, desired)
         if not plan.needs_call:
             journal.synced(pending, crm_id, "kept")  # nothing to send: the bases move on
         elif crm_id is not None:
@@ -274,7 +156,7 @@ def push_contacts(
     return counts
 
 
-def _send(client: CrmClient, mapping: CrmMapping, operation: str, batch: list[_Pending]):
+def _send(client: CrmClient, mapping: CrmMapping, operation: str, batch: list[Pending]):
     if operation == "update":
         return client.update("contacts", [(p.crm_id, p.payload) for p in batch])
     if operation == "create":
@@ -282,7 +164,7 @@ def _send(client: CrmClient, mapping: CrmMapping, operation: str, batch: list[_P
     return client.upsert("contacts", [p.payload for p in batch], mapping.id_property)
 
 
-def _mirror(client, journal: _Journal, snap: dict, golden_ids: set[str]) -> int:
+def _mirror(client, journal: Journal, snap: dict, golden_ids: set[str]) -> int:
     """Archive in the CRM the records of contacts that left the golden set."""
     gone = [(cid, crm_id) for cid, (crm_id, _, _) in snap.items() if cid not in golden_ids]
     gone = [(cid, crm_id) for cid, crm_id in gone if crm_id]
@@ -293,36 +175,7 @@ def _mirror(client, journal: _Journal, snap: dict, golden_ids: set[str]) -> int:
             if not result.ok:
                 continue
             archived += 1
-            now = utcnow()
-            journal.snapshots.append(
-                {
-                    "crm_type": journal.crm_type,
-                    "contact_id": contact_id,
-                    "crm_id": None,  # archived: a return to the golden set creates anew
-                    "sent_values": "{}",
-                    "crm_values": "{}",
-                    "synced_at": now,
-                    "run_id": journal.run_id,
-                }
-            )
-            journal.changes.append(
-                {
-                    "run_id": journal.run_id,
-                    "crm_type": journal.crm_type,
-                    "object": "contacts",
-                    "direction": "push",
-                    "contact_id": contact_id,
-                    "crm_id": crm_id,
-                    "field": "*",
-                    "old_value": None,
-                    "new_value": None,
-                    "bizdev_value": None,
-                    "decision": "mirror",
-                    "outcome": "archived",
-                    "error": None,
-                    "changed_at": now,
-                }
-            )
+            journal.archived(contact_id, crm_id)
     return archived
 
 

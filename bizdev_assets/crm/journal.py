@@ -1,0 +1,168 @@
+"""The bookkeeping of a push: snapshot rows, change rows and rejections, collected as
+the push goes and written every few batches (`flush`), so what the CRM accepted is not
+sent again and what it rejected is sent again next run."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import polars as pl
+
+from bizdev_assets.crm.conflicts import RecordPlan
+from bizdev_assets.crm.state import (
+    CHANGE_SCHEMA,
+    CHANGES_TABLE,
+    REJECTION_SCHEMA,
+    REJECTIONS_TABLE,
+    SNAPSHOT_SCHEMA,
+    SNAPSHOT_TABLE,
+    open_rejections,
+    utcnow,
+)
+from resources.warehouse import Warehouse
+
+
+@dataclass
+class Pending:
+    """One contact on its way to the CRM."""
+
+    contact_id: str
+    crm_id: str | None
+    key: str  # what identifies the row in the write call
+    payload: dict[str, str | None]
+    plan: RecordPlan
+    desired: dict[str, str | None]
+
+
+class Journal:
+    """Collects snapshot rows, change rows and rejections; `flush` writes them."""
+
+    def __init__(self, warehouse: Warehouse, crm_type: str, run_id: str) -> None:
+        self.warehouse, self.crm_type, self.run_id = warehouse, crm_type, run_id
+        self.snapshots: list[dict] = []
+        self.changes: list[dict] = []
+        self.rejections: list[dict] = []
+        self.open = {
+            r["contact_id"]: r
+            for r in open_rejections(warehouse, crm_type)
+            .filter(pl.col("resolved_at").is_null())
+            .iter_rows(named=True)
+        }
+
+    def synced(self, pending: Pending, crm_id: str | None, outcome: str) -> None:
+        now = utcnow()
+        self.snapshots.append(
+            {
+                "crm_type": self.crm_type,
+                "contact_id": pending.contact_id,
+                "crm_id": crm_id,
+                "sent_values": json.dumps(pending.desired, sort_keys=True),
+                "crm_values": json.dumps(pending.plan.crm_after, sort_keys=True),
+                "synced_at": now,
+                "run_id": self.run_id,
+            }
+        )
+        self._change_rows(pending, crm_id, outcome, None)
+        if pending.contact_id in self.open:
+            self._rejection(pending, None, resolved=True)
+
+    def archived(self, contact_id: str, crm_id: str) -> None:
+        """Mirror mode archived the contact's CRM record; a return to the golden set
+        creates it anew (the snapshot keeps no CRM id)."""
+        now = utcnow()
+        self.snapshots.append(
+            {
+                "crm_type": self.crm_type,
+                "contact_id": contact_id,
+                "crm_id": None,
+                "sent_values": "{}",
+                "crm_values": "{}",
+                "synced_at": now,
+                "run_id": self.run_id,
+            }
+        )
+        self.changes.append(
+            {
+                "run_id": self.run_id,
+                "crm_type": self.crm_type,
+                "object": "contacts",
+                "direction": "push",
+                "contact_id": contact_id,
+                "crm_id": crm_id,
+                "field": "*",
+                "old_value": None,
+                "new_value": None,
+                "bizdev_value": None,
+                "decision": "mirror",
+                "outcome": "archived",
+                "error": None,
+                "changed_at": now,
+            }
+        )
+
+    def rejected(self, pending: Pending, error: str) -> None:
+        self._change_rows(pending, pending.crm_id, "rejected", error)
+        self._rejection(pending, error, resolved=False)
+
+    def _change_rows(self, pending: Pending, crm_id, outcome: str, error) -> None:
+        now = utcnow()
+        for change in pending.plan.changes:
+            sent = change.send and outcome != "rejected"
+            self.changes.append(
+                {
+                    "run_id": self.run_id,
+                    "crm_type": self.crm_type,
+                    "object": "contacts",
+                    "direction": "push",
+                    "contact_id": pending.contact_id,
+                    "crm_id": crm_id,
+                    "field": change.field,
+                    "old_value": change.crm_value,
+                    "new_value": change.bizdev_value if sent else change.crm_value,
+                    "bizdev_value": change.bizdev_value,
+                    "decision": change.decision,
+                    "outcome": outcome if change.send else "kept",
+                    "error": error if change.send else None,
+                    "changed_at": now,
+                }
+            )
+
+    def _rejection(self, pending: Pending, error: str | None, *, resolved: bool) -> None:
+        now = utcnow()
+        before = self.open.get(pending.contact_id)
+        self.rejections.append(
+            {
+                "crm_type": self.crm_type,
+                "object": "contacts",
+                "contact_id": pending.contact_id,
+                "record_key": pending.key,
+                "error": error if not resolved else (before or {}).get("error"),
+                "first_failed_at": (before or {}).get("first_failed_at") or now,
+                "last_failed_at": now if not resolved else (before or {}).get("last_failed_at"),
+                "attempts": int((before or {}).get("attempts") or 0) + (0 if resolved else 1),
+                "run_id": self.run_id,
+                "resolved_at": now if resolved else None,
+            }
+        )
+
+    def flush(self) -> None:
+        """Audit rows first, the snapshot last: a crash in between can only make the next
+        run send those rows again (an idempotent upsert/update), never lose their record."""
+        if self.changes:
+            self.warehouse.append_rows(
+                CHANGES_TABLE, pl.DataFrame(self.changes, schema=CHANGE_SCHEMA)
+            )
+        if self.rejections:
+            frame = pl.DataFrame(self.rejections, schema=REJECTION_SCHEMA)
+            frame = frame.unique(["crm_type", "contact_id"], keep="last")
+            self.warehouse.upsert(
+                REJECTIONS_TABLE, frame, key=["crm_type", "contact_id"], preserve=()
+            )
+        if self.snapshots:
+            frame = pl.DataFrame(self.snapshots, schema=SNAPSHOT_SCHEMA)
+            frame = frame.unique(["crm_type", "contact_id"], keep="last")
+            self.warehouse.upsert(
+                SNAPSHOT_TABLE, frame, key=["crm_type", "contact_id"], preserve=()
+            )
+        self.snapshots, self.changes, self.rejections = [], [], []
