@@ -18,6 +18,7 @@ import polars as pl
 
 from bizdev_assets.demo.generator import generate_demo
 from jobs.crm import CRM_PULLS, CRM_PUSHES
+from resources.settings import Settings, build_resources
 from resources.warehouse_postgres import PostgresWarehouse
 from tests.crm_support import hubspot_writes, materialize, salesforce_writes, table
 
@@ -184,3 +185,24 @@ def test_the_sync_runs_the_same_on_a_postgres_warehouse(
     assert pulled.height == 1
     runs = warehouse.query("select status from crm_sync_runs")
     assert runs.height == 12 and set(runs["status"]) == {"succeeded"}
+
+
+def test_crm_settings_from_the_environment_reach_the_crm(monkeypatch, tmp_path, landing, hubspot):
+    env = {
+        "BIZDEV_LANDING": str(landing),
+        "BIZDEV_WAREHOUSE": str(tmp_path / "warehouse.duckdb"),
+        "HUBSPOT_ACCESS_TOKEN": hubspot.token,
+        "HUBSPOT_API_BASE": hubspot.url,
+        "BIZDEV_CRM_BACKOFF_SECONDS": "0.01",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    settings = Settings.from_env()
+    # The secret travels as a reference to the variable, never as its value.
+    assert isinstance(settings.hubspot_access_token, dg.EnvVar)
+    assert hubspot.token not in repr(build_resources(settings)["hubspot"])
+
+    generate_demo(landing, landing.parent / "labels.csv", n_rows=100, seed=2)
+    materialize(settings)
+    emails = table(settings, "select email from contacts where email is not null")["email"]
+    assert sorted(r["email"] for r in hubspot.records("contacts").values()) == sorted(emails)
