@@ -3,8 +3,8 @@
 `hubspot.py` and `salesforce.py` implement it on top of the vendors' own client
 libraries (hubspot-api-client, simple-salesforce). Everything vendor-specific lives
 there: routes, paging, the HubSpot 10,000-result search cap, 207 partial success, rate
-limits, retries and re-authentication. The engine (`sync.py`) only sees records, write
-results and call counts, so one engine serves both CRMs.
+limits, retries and re-authentication. The engine (`pull.py`, `push.py`) only sees
+records, write results and call counts, so one engine serves both CRMs.
 
 Object types are the engine's names, `contacts` and `companies`; the Salesforce adapter
 maps them to `Contact` and `Account`.
@@ -50,6 +50,7 @@ class WriteResult:
     crm_id: str | None = None  # the record's CRM id when ok
     created: bool | None = None  # True = new record, False = updated existing, None = unknown
     error: str | None = None  # the CRM's own error message when not ok
+    not_found: bool = False  # the record is gone from the CRM (deleted / archived / merged)
 
 
 @dataclass(frozen=True)

@@ -58,18 +58,19 @@ def plan_record(
     crm_modified_at: datetime | None = None,
     bizdev_changed_at: datetime | None = None,
 ) -> RecordPlan:
-    """Decide field by field; `policies` maps each CRM property to its conflict policy."""
+    """Decide field by field; `policies` maps each CRM property to its conflict policy.
+    `current` None means "no newer view of the CRM than `known`"."""
     plan = RecordPlan()
     crm_now = dict(current if current is not None else (known or {}))
     plan.crm_after = dict(crm_now)
+    base = known or {}
     for prop, want in desired.items():
         have = crm_now.get(prop)
-        if want is None or want == have:
+        if want is None or same_value(want, have):
             continue  # bizdev has no value (never clears the CRM's), or nothing to do
-        if sent is not None and sent.get(prop) == want:
+        if sent is not None and same_value(sent.get(prop), want):
             continue  # bizdev did not change it; a CRM-side change flows back on pull
-        base = (known or {}).get(prop) if known is not None else None
-        crm_changed = have not in (None, "") and have != base
+        crm_changed = have not in (None, "") and not same_value(have, base.get(prop))
         if not crm_changed:
             decision, send = ("new" if sent is None else "changed"), True
         else:
@@ -81,6 +82,19 @@ def plan_record(
             plan.send[prop] = want
             plan.crm_after[prop] = want
     return plan
+
+
+def same_value(a: str | None, b: str | None) -> bool:
+    """Equal as the CRM means it: a CRM echoes numbers in its own form ("0.10" comes back
+    from Salesforce as "0.1"), which is not a change on either side."""
+    if a == b:
+        return True
+    if a is None or b is None:
+        return False
+    try:
+        return float(a) == float(b)
+    except ValueError:
+        return False
 
 
 def _resolve(

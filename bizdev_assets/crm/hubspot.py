@@ -564,8 +564,9 @@ class HubSpotCrm:
                         i = position(None, value)
                     if i is not None:
                         rows.add(i)
+            gone = error.category == "OBJECT_NOT_FOUND"
             for i in rows:
-                outcome.setdefault(i, WriteResult(keys[i], False, error=message))
+                outcome.setdefault(i, WriteResult(keys[i], False, error=message, not_found=gone))
             if not rows:
                 unmatched.append(message)
         for i, key in keys.items():

@@ -51,55 +51,63 @@ class Journal:
         }
 
     def synced(self, pending: Pending, crm_id: str | None, outcome: str) -> None:
-        now = utcnow()
-        self.snapshots.append(
-            {
-                "crm_type": self.crm_type,
-                "contact_id": pending.contact_id,
-                "crm_id": crm_id,
-                "sent_values": json.dumps(pending.desired, sort_keys=True),
-                "crm_values": json.dumps(pending.plan.crm_after, sort_keys=True),
-                "synced_at": now,
-                "run_id": self.run_id,
-            }
-        )
+        """The CRM now holds `plan.crm_after` (sent, or nothing needed sending)."""
+        self._snapshot(pending.contact_id, crm_id, pending.desired, pending.plan.crm_after)
         self._change_rows(pending, crm_id, outcome, None)
         if pending.contact_id in self.open:
             self._rejection(pending, None, resolved=True)
 
-    def archived(self, contact_id: str, crm_id: str) -> None:
-        """Mirror mode archived the contact's CRM record; a return to the golden set
-        creates it anew (the snapshot keeps no CRM id)."""
-        now = utcnow()
+    def gone(self, pending: Pending, error: str) -> None:
+        """The CRM says the record no longer exists (deleted, archived or merged by a rep):
+        remembered, so the contact is neither updated again nor re-created."""
+        self._snapshot(pending.contact_id, pending.crm_id, pending.desired, {}, gone=True)
+        self._change_rows(pending, pending.crm_id, "not_found", error)
+        if pending.contact_id in self.open:
+            self._rejection(pending, None, resolved=True)
+
+    def archive_failed(self, contact_id: str, crm_id: str, error: str) -> None:
+        self.changes.append(self._record_change(contact_id, crm_id, "rejected", error))
+
+    def _snapshot(
+        self, contact_id: str, crm_id: str | None, sent: dict, known: dict, gone: bool = False
+    ) -> None:
         self.snapshots.append(
             {
                 "crm_type": self.crm_type,
                 "contact_id": contact_id,
-                "crm_id": None,
-                "sent_values": "{}",
-                "crm_values": "{}",
-                "synced_at": now,
-                "run_id": self.run_id,
-            }
-        )
-        self.changes.append(
-            {
-                "run_id": self.run_id,
-                "crm_type": self.crm_type,
-                "object": "contacts",
-                "direction": "push",
-                "contact_id": contact_id,
                 "crm_id": crm_id,
-                "field": "*",
-                "old_value": None,
-                "new_value": None,
-                "bizdev_value": None,
-                "decision": "mirror",
-                "outcome": "archived",
-                "error": None,
-                "changed_at": now,
+                "sent_values": json.dumps(sent, sort_keys=True),
+                "crm_values": json.dumps(known, sort_keys=True),
+                "crm_gone": gone,
+                "synced_at": utcnow(),
+                "run_id": self.run_id,
             }
         )
+
+    def _record_change(self, contact_id: str, crm_id: str, outcome: str, error) -> dict:
+        """A change row about a whole record (mirror archive)."""
+        return {
+            "run_id": self.run_id,
+            "crm_type": self.crm_type,
+            "object": "contacts",
+            "direction": "push",
+            "contact_id": contact_id,
+            "crm_id": crm_id,
+            "field": "*",
+            "old_value": None,
+            "new_value": None,
+            "bizdev_value": None,
+            "decision": "mirror",
+            "outcome": outcome,
+            "error": error,
+            "changed_at": utcnow(),
+        }
+
+    def archived(self, contact_id: str, crm_id: str) -> None:
+        """Mirror mode archived the contact's CRM record; a return to the golden set
+        creates it anew (the snapshot keeps no CRM id)."""
+        self._snapshot(contact_id, None, {}, {})
+        self.changes.append(self._record_change(contact_id, crm_id, "archived", None))
 
     def rejected(self, pending: Pending, error: str) -> None:
         self._change_rows(pending, pending.crm_id, "rejected", error)
@@ -108,7 +116,7 @@ class Journal:
     def _change_rows(self, pending: Pending, crm_id, outcome: str, error) -> None:
         now = utcnow()
         for change in pending.plan.changes:
-            sent = change.send and outcome != "rejected"
+            sent = change.send and outcome not in ("rejected", "not_found")
             self.changes.append(
                 {
                     "run_id": self.run_id,

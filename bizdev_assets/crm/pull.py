@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import polars as pl
 
 from bizdev_assets.crm.client import CrmClient, CrmRecord, ObjectType
+from bizdev_assets.crm.conflicts import same_value
 from bizdev_assets.crm.mapping import CrmMapping
 from bizdev_assets.crm.state import (
     CHANGE_SCHEMA,
@@ -75,7 +76,10 @@ def pull_object(
 ) -> PullResult:
     """Pull what changed since the cursor; see the module docstring for the order."""
     cursor = read_cursor(warehouse, client.crm_type, object_type)
-    since = cursor.since - lookback if cursor.since else None
+    # Other properties than last time (the mapping changed): the table lacks their
+    # values for records pulled before, so pull everything again and rebuild it.
+    full = cursor.properties is not None and cursor.properties != properties
+    since = cursor.since - lookback if cursor.since and not full else None
     latest: dict[str, CrmRecord] = {}
     read = 0
     for page in client.pull(object_type, properties, since):
@@ -94,12 +98,16 @@ def pull_object(
         fed = feed.height
         if fed:
             feed_file = _write_feed(landing, feed, client.crm_type, object_type, run_id)
-    if frame.height:
+    if full:
+        warehouse.replace_table(table, frame)
+    elif frame.height:
         warehouse.upsert(table, frame, key=["crm_id"], preserve=())
     if changes.height:
         warehouse.append_rows(CHANGES_TABLE, changes)
-    newest = records[-1].modified_at.isoformat() if records else cursor.modified_since
-    after = Cursor(newest, cursor.records_pulled + len(records))
+    # Never backwards, even when the newest record has dropped out of the CRM's search.
+    stamps = [r.modified_at for r in records[-1:]] + ([cursor.since] if cursor.since else [])
+    newest_iso = max(stamps).isoformat() if stamps else None
+    after = Cursor(newest_iso, cursor.records_pulled + len(records), list(properties))
     write_state(warehouse, client.crm_type, object_type, status="ok", cursor=after)
     return PullResult(
         table=table,
@@ -110,7 +118,7 @@ def pull_object(
         deleted=sum(r.deleted for r in records),
         feed_file=feed_file,
         cursor_before=cursor.modified_since,
-        cursor_after=newest,
+        cursor_after=newest_iso,
     )
 
 
@@ -201,35 +209,40 @@ def _records_to_feed(
     warehouse: Warehouse,
     crm_type: str,
 ) -> pl.DataFrame:
-    """Pulled contacts the pipeline has not seen in this form: not deleted, and not the
-    echo of bizdev's own push (values equal to what bizdev last left in the CRM)."""
+    """Pulled contacts the pipeline has not seen in this form: not deleted, not the echo
+    of bizdev's own push (what the last sync left in the CRM) and not already pulled with
+    these values (a record touched without a change that matters here)."""
     props = list(mapping.canonical_fields())
-    known_by_crm_id = {
-        crm_id: values for crm_id, _, values in snapshot(warehouse, crm_type).values() if crm_id
-    }
+    left_by_push = {s.crm_id: s.known for s in snapshot(warehouse, crm_type).values() if s.crm_id}
     before = {r["crm_id"]: r for r in previous.iter_rows(named=True)}
     rows = []
     for record in frame.filter(~pl.col("deleted")).iter_rows(named=True):
-        now = {p: record.get(column(p)) for p in props}
-        known = known_by_crm_id.get(record["crm_id"])
-        if known is None and record["crm_id"] in before:
-            known = {p: before[record["crm_id"]].get(column(p)) for p in props}
-        if known is not None and all(now[p] == known.get(p) for p in props):
+        values = {p: record.get(column(p)) for p in props}
+        seen = [left_by_push.get(record["crm_id"])]
+        if record["crm_id"] in before:
+            seen.append({p: before[record["crm_id"]].get(column(p)) for p in props})
+        if any(known is not None and _same(values, known) for known in seen):
             continue
         rows.append(
             {
                 "id": record["crm_id"],
-                **mapping.to_canonical(now),
+                **mapping.to_canonical(values),
                 "record_updated_at": record["modified_at"].isoformat() + "Z",
             }
         )
     return pl.DataFrame(rows, infer_schema_length=None)
 
 
+def _same(values: dict, known: dict) -> bool:
+    """The properties `known` has are equal (properties new to the mapping are not
+    evidence of a change in the CRM)."""
+    return all(same_value(values[p], known[p]) for p in values if p in known)
+
+
 def _write_feed(
     landing: LandingZone, feed: pl.DataFrame, crm_type: str, object_type: str, run_id: str
 ) -> str:
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     key = f"{FEED_PREFIX}/{crm_type}_{object_type}_{stamp}_{run_id[:8]}.ndjson"
     lines = (json.dumps(row, ensure_ascii=False) for row in feed.iter_rows(named=True))
     landing.write_bytes(key, ("\n".join(lines) + "\n").encode("utf-8"))

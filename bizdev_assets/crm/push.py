@@ -7,10 +7,17 @@ earlier push, or because the record was pulled and clustered with it) is updated
 CRM id; others are upserted on the mapping's id property (HubSpot email, Salesforce
 Bizdev_Id__c), so a retried batch never creates a record twice.
 
+A contact is linked to a CRM record, in this order: by the snapshot of an earlier sync;
+by a pulled record of that CRM clustered into the contact; by the same email in the
+latest pull (a record a rep created before bizdev knew the person). Each CRM record is
+linked to one contact at most. The first sync of a linked record compares with what the
+CRM holds, so the conflict policies protect the rep's values.
+
 What succeeded is written to the snapshot as the run goes (every few batches and when
 the run stops, failed or not), so the next run resumes where this one stopped. A row the
 CRM rejected keeps its old snapshot, so it is sent again next run; it stays in
-`crm_sync_rejections` (with the CRM's message) until it succeeds.
+`crm_sync_rejections` (with the CRM's message) until it succeeds. A record the CRM
+reports gone (deleted, archived, merged) is remembered and left alone.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 import polars as pl
 
@@ -27,11 +35,14 @@ from bizdev_assets.crm.conflicts import plan_record
 from bizdev_assets.crm.journal import Journal, Pending
 from bizdev_assets.crm.mapping import CrmMapping
 from bizdev_assets.crm.pull import FEED_PREFIX, column
-from bizdev_assets.crm.state import RunRecord, snapshot
+from bizdev_assets.crm.state import RunRecord, Synced, snapshot
 from resources.warehouse import Warehouse
 
 MODES = ("upsert", "update_only", "create_only")
 FLUSH_EVERY_BATCHES = 20
+# Extra calls a run may spend halving batches the CRM refused as a whole, to find the
+# row it objects to (never for creates: a create is not safe to send twice).
+BISECT_CALL_BUDGET = 50
 
 
 @dataclass
@@ -60,6 +71,15 @@ class PushCounts:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
 
 
+class CrmRow(NamedTuple):
+    """A CRM record as of the latest pull."""
+
+    values: dict[str, str | None]
+    modified_at: datetime
+    deleted: bool
+    pulled_at: datetime
+
+
 def push_contacts(
     client: CrmClient,
     warehouse: Warehouse,
@@ -75,85 +95,123 @@ def push_contacts(
     counts = PushCounts()
     golden = _golden(warehouse, mapping)
     counts.golden = golden.height
-    desired_rows = mapping.crm_values(golden)
-    snap = snapshot(warehouse, client.crm_type)
-    links = _linked_crm_ids(warehouse, client.crm_type)
-    current = _current(warehouse, pull_table, mapping.properties)
-    policies = {f.crm: f.conflict for f in mapping.fields}
+    synced = snapshot(warehouse, client.crm_type)
+    pulled = _pulled(warehouse, pull_table, mapping.properties)
+    links = _links(warehouse, client.crm_type, golden, mapping, synced, pulled)
     journal = Journal(warehouse, client.crm_type, run.run_id)
-    updates: list[Pending] = []
-    upserts: list[Pending] = []
-    contact_ids = golden["contact_id"].to_list()
-    changed_at = golden["bizdev_changed_at"].to_list()
-    for contact_id, desired, bizdev_changed_at in zip(
-        contact_ids, desired_rows, changed_at, strict=True
-    ):
-        crm_id, sent, known = snap.get(contact_id, (None, None, None))
-        crm_id = crm_id or links.get(contact_id)
-        now_in_crm = current.get(crm_id) if crm_id else None
-        if now_in_crm is not None and now_in_crm[2]:
-            counts.skip("deleted_in_crm")
-            continue
-        if options.mode == "update_only" and crm_id is None:
-            counts.skip("not_in_crm_update_only")
-            continue
-        if options.mode == "create_only" and (crm_id is not None or sent is not None):
-            counts.skip("in_crm_create_only")
-            continue
-        plan = plan_record(
-            desired,
-            policies,
-            sent=sent,
-            known=known,
-            current=now_in_crm[0] if now_in_crm else None,
-            crm_modified_at=now_in_crm[1] if now_in_crm else None,
-            bizdev_changed_at=bizdev_changed_at,
-        )
-        conflicts = [c for c in plan.changes if c.decision not in ("new", "changed")]
-        counts.conflicts += len(conflicts)
-        counts.kept_crm_value += sum(not c.send for c in conflicts)
-        if desired == sent and not plan.changes:
-            continue
-        counts.changed += bool(plan.changes) or sent is None
-        key_value = desired.get(mapping.id_property)
-        payload = dict(plan.send)
-        pending = Pending(contact_id, crm_id, key_value or contact_id, payload, plan, desired)
-        if not plan.needs_call:
-            journal.synced(pending, crm_id, "kept")  # nothing to send: the bases move on
-        elif crm_id is not None:
-            if sent is None and key_value is not None:
-                payload[mapping.id_property] = key_value  # link a rep's record to bizdev
-            pending.key = crm_id
-            updates.append(pending)
-        elif key_value is None:
-            counts.skip(f"no_{mapping.id_property}")
-        else:
-            payload[mapping.id_property] = key_value
-            upserts.append(pending)
-    batches = [("update", b) for b in _batches(updates, client.batch_size)]
+    updates, upserts = _plan(golden, mapping, options, synced, links, pulled, journal, counts)
     write = "create" if options.mode == "create_only" else "upsert"
+    batches = [("update", b) for b in _batches(updates, client.batch_size)]
     batches += [(write, b) for b in _batches(upserts, client.batch_size)]
+    budget = [BISECT_CALL_BUDGET]
     try:
         for number, (operation, batch) in enumerate(batches, start=1):
-            results = _send(client, mapping, operation, batch)
+            results = _write(client, mapping, operation, batch, budget)
             counts.sent += len(batch)
             for pending, result in zip(batch, results, strict=True):
                 if result.ok:
                     counts.succeeded += 1
                     journal.synced(pending, result.crm_id or pending.crm_id, "succeeded")
+                elif result.not_found and operation == "update":
+                    counts.skip("deleted_in_crm")
+                    journal.gone(pending, result.error or "not found")
                 else:
                     counts.rejected += 1
                     journal.rejected(pending, result.error or "rejected without a message")
             if number % FLUSH_EVERY_BATCHES == 0:
                 journal.flush()
-                _log(
-                    log, f"{client.crm_type}: {counts.sent:,}/{len(updates) + len(upserts):,} sent"
-                )
+                total = len(updates) + len(upserts)
+                _log(log, f"{client.crm_type}: {counts.sent:,}/{total:,} sent")
         if options.mirror:
-            counts.archived = _mirror(client, journal, snap, set(contact_ids))
+            counts.archived = _mirror(client, journal, synced, set(golden["contact_id"]))
     finally:
         journal.flush()
     return counts
+
+
+def _plan(
+    golden: pl.DataFrame,
+    mapping: CrmMapping,
+    options: PushOptions,
+    synced: dict[str, Synced],
+    links: dict[str, str],
+    pulled: dict[str, CrmRow],
+    journal: Journal,
+    counts: PushCounts,
+) -> tuple[list[Pending], list[Pending]]:
+    """Decide every contact: (updates by CRM id, upserts/creates by the id property)."""
+    policies = {f.crm: f.conflict for f in mapping.fields}
+    updates: list[Pending] = []
+    upserts: list[Pending] = []
+    rows = zip(
+        golden["contact_id"],
+        mapping.crm_values(golden),
+        golden["bizdev_changed_at"],
+        strict=True,
+    )
+    for contact_id, desired, bizdev_changed_at in rows:
+        last = synced.get(contact_id)
+        crm_id = (last.crm_id if last else None) or links.get(contact_id)
+        row = pulled.get(crm_id) if crm_id else None
+        if (last and last.crm_gone) or (row and row.deleted):
+            counts.skip("deleted_in_crm")
+            continue
+        if options.mode == "update_only" and crm_id is None:
+            counts.skip("not_in_crm_update_only")
+            continue
+        if options.mode == "create_only" and (crm_id is not None or last is not None):
+            counts.skip("in_crm_create_only")
+            continue
+        # A pull older than the last sync knows less than the snapshot does.
+        fresh = row is not None and (last is None or row.pulled_at >= last.synced_at)
+        plan = plan_record(
+            desired,
+            policies,
+            sent=last.sent if last else None,
+            known=last.known if last else None,
+            current=row.values if fresh else None,
+            crm_modified_at=row.modified_at if row else None,
+            bizdev_changed_at=bizdev_changed_at,
+        )
+        conflicts = [c for c in plan.changes if c.decision not in ("new", "changed")]
+        counts.conflicts += len(conflicts)
+        counts.kept_crm_value += sum(not c.send for c in conflicts)
+        if last and desired == last.sent and not plan.changes:
+            continue
+        counts.changed += 1
+        key_value = desired.get(mapping.id_property)
+        pending = Pending(
+            contact_id, crm_id, key_value or contact_id, dict(plan.send), plan, desired
+        )
+        if not plan.needs_call:
+            journal.synced(pending, crm_id, "kept")  # nothing to send: the bases move on
+        elif crm_id is not None:
+            if last is None and key_value is not None:
+                pending.payload[mapping.id_property] = key_value  # link a rep's record
+            pending.key = crm_id
+            updates.append(pending)
+        elif key_value is None:
+            counts.skip(f"no_{mapping.id_property}")
+        else:
+            pending.payload[mapping.id_property] = key_value
+            upserts.append(pending)
+    return updates, upserts
+
+
+def _write(
+    client: CrmClient, mapping: CrmMapping, operation: str, batch: list[Pending], budget: list[int]
+) -> list[WriteResult]:
+    """One batch; when the CRM refuses it whole (every row the same error), halve it
+    within the run's budget, so one bad row does not hold back the others forever."""
+    results = _send(client, mapping, operation, batch)
+    refused_whole = not any(r.ok for r in results) and len({r.error for r in results}) == 1
+    if operation == "create" or len(batch) < 2 or not refused_whole or budget[0] < 2:
+        return results
+    budget[0] -= 2
+    half = len(batch) // 2
+    return _write(client, mapping, operation, batch[:half], budget) + _write(
+        client, mapping, operation, batch[half:], budget
+    )
 
 
 def _send(client: CrmClient, mapping: CrmMapping, operation: str, batch: list[Pending]):
@@ -164,18 +222,22 @@ def _send(client: CrmClient, mapping: CrmMapping, operation: str, batch: list[Pe
     return client.upsert("contacts", [p.payload for p in batch], mapping.id_property)
 
 
-def _mirror(client, journal: Journal, snap: dict, golden_ids: set[str]) -> int:
+def _mirror(client, journal: Journal, synced: dict[str, Synced], golden_ids: set[str]) -> int:
     """Archive in the CRM the records of contacts that left the golden set."""
-    gone = [(cid, crm_id) for cid, (crm_id, _, _) in snap.items() if cid not in golden_ids]
-    gone = [(cid, crm_id) for cid, crm_id in gone if crm_id]
+    gone = [
+        (contact_id, last.crm_id)
+        for contact_id, last in synced.items()
+        if contact_id not in golden_ids and last.crm_id and not last.crm_gone
+    ]
     archived = 0
     for batch in _batches(gone, client.batch_size):
-        results: list[WriteResult] = client.archive("contacts", [crm_id for _, crm_id in batch])
+        results = client.archive("contacts", [crm_id for _, crm_id in batch])
         for (contact_id, crm_id), result in zip(batch, results, strict=True):
-            if not result.ok:
-                continue
-            archived += 1
-            journal.archived(contact_id, crm_id)
+            if result.ok or result.not_found:
+                archived += result.ok
+                journal.archived(contact_id, crm_id)
+            else:
+                journal.archive_failed(contact_id, crm_id, result.error or "archive refused")
     return archived
 
 
@@ -202,33 +264,71 @@ def _golden(warehouse: Warehouse, mapping: CrmMapping) -> pl.DataFrame:
     )
 
 
-def _linked_crm_ids(warehouse: Warehouse, crm_type: str) -> dict[str, str]:
-    """contact_id -> CRM id, for contacts that contain a record pulled from this CRM."""
-    if not (
-        warehouse.table_exists("contacts_normalized") and warehouse.table_exists("contact_clusters")
-    ):
-        return {}
-    rows = warehouse.query(
-        "select c.contact_id, min(n.source_record_id) as crm_id "
-        "from contacts_normalized n join contact_clusters c using (record_id) "
-        "where n.source_file like ? and n.source_record_id is not null group by c.contact_id",
-        [f"{FEED_PREFIX}/{crm_type}_contacts_%"],
-    )
-    return dict(zip(rows["contact_id"], rows["crm_id"], strict=True))
-
-
-def _current(
-    warehouse: Warehouse, table: str, properties: list[str]
-) -> dict[str, tuple[dict, datetime, bool]]:
-    """CRM id -> (values, modified_at, deleted) as of the latest pull."""
+def _pulled(warehouse: Warehouse, table: str, properties: list[str]) -> dict[str, CrmRow]:
+    """CRM id -> the record as of the latest pull."""
     if not warehouse.table_exists(table):
         return {}
     frame = warehouse.query(f"select * from {table}")
     present = [p for p in properties if column(p) in frame.columns]
     return {
-        r["crm_id"]: ({p: r[column(p)] for p in present}, r["modified_at"], bool(r["deleted"]))
+        r["crm_id"]: CrmRow(
+            {p: r[column(p)] for p in present},
+            r["modified_at"],
+            bool(r["deleted"]),
+            r["pulled_at"],
+        )
         for r in frame.iter_rows(named=True)
     }
+
+
+def _links(
+    warehouse: Warehouse,
+    crm_type: str,
+    golden: pl.DataFrame,
+    mapping: CrmMapping,
+    synced: dict[str, Synced],
+    pulled: dict[str, CrmRow],
+) -> dict[str, str]:
+    """contact_id -> CRM id for contacts not yet synced to this CRM whose person is
+    already there: first through a pulled record clustered into the contact (the newest
+    one), then through the same email. A CRM record is given to one contact at most."""
+    taken = {last.crm_id for last in synced.values() if last.crm_id}
+    linkable = {i for i, row in pulled.items() if not row.deleted and i not in taken}
+    links: dict[str, str] = {}
+    for contact_id, crm_id in _clustered(warehouse, crm_type):
+        if contact_id not in synced and crm_id in linkable:
+            links.setdefault(contact_id, crm_id)
+            linkable.discard(crm_id)
+    email_prop = next((f.crm for f in mapping.fields if f.golden == "email"), None)
+    if email_prop is None or "email" not in golden.columns:
+        return links
+    by_email = {}
+    for crm_id in sorted(linkable, key=lambda i: pulled[i].modified_at):
+        email = pulled[crm_id].values.get(email_prop)
+        if email:
+            by_email.setdefault(email.lower(), crm_id)
+    for contact_id, email in zip(golden["contact_id"], golden["email"], strict=True):
+        if email and contact_id not in synced and contact_id not in links:
+            crm_id = by_email.pop(email.lower(), None)
+            if crm_id:
+                links[contact_id] = crm_id
+    return links
+
+
+def _clustered(warehouse: Warehouse, crm_type: str) -> list[tuple[str, str]]:
+    """(contact_id, CRM id) of pulled records the pipeline clustered, newest record first."""
+    if not (
+        warehouse.table_exists("contacts_normalized") and warehouse.table_exists("contact_clusters")
+    ):
+        return []
+    rows = warehouse.query(
+        "select c.contact_id, n.source_record_id as crm_id "
+        "from contacts_normalized n join contact_clusters c using (record_id) "
+        "where n.source_file like ? and n.source_record_id is not null "
+        "order by n.record_updated_at desc nulls last, n.source_record_id",
+        [f"{FEED_PREFIX}/{crm_type}_contacts_%"],
+    )
+    return list(zip(rows["contact_id"], rows["crm_id"], strict=True))
 
 
 def _log(log, message: str) -> None:

@@ -516,6 +516,10 @@ def _record(raw: Mapping[str, Any], properties: list[str]) -> CrmRecord:
     )
 
 
+# Per-row codes of an update or delete whose record no longer exists.
+RECORD_GONE = {"ENTITY_IS_DELETED", "INVALID_CROSS_REFERENCE_KEY"}
+
+
 def _results(keys: list[str], response: Any, *, created: bool | None) -> list[WriteResult]:
     if not isinstance(response, list) or len(response) != len(keys):
         raise CrmError(
@@ -535,8 +539,15 @@ def _results(keys: list[str], response: Any, *, created: bool | None) -> list[Wr
         else:
             errors = item.get("errors") or []
             message = "; ".join(f"{e.get('statusCode')}: {e.get('message')}" for e in errors)
+            codes = {e.get("statusCode") for e in errors}
             results.append(
-                WriteResult(key=key, ok=False, crm_id=item.get("id"), error=message or "failed")
+                WriteResult(
+                    key=key,
+                    ok=False,
+                    crm_id=item.get("id"),
+                    error=message or "failed",
+                    not_found=bool(codes & RECORD_GONE),
+                )
             )
     return results
 

@@ -14,7 +14,7 @@ import json
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 
@@ -48,6 +48,7 @@ SNAPSHOT_SCHEMA: dict[str, pl.DataType] = {
     "crm_id": pl.String(),
     "sent_values": pl.String(),  # JSON: property -> what bizdev wanted at the last sync
     "crm_values": pl.String(),  # JSON: property -> what the CRM held after it
+    "crm_gone": pl.Boolean(),  # the CRM said the record no longer exists: not re-created
     "synced_at": pl.Datetime("us"),
     "run_id": pl.String(),
 }
@@ -79,6 +80,7 @@ class Cursor:
 
     modified_since: str | None = None  # ISO-8601 UTC
     records_pulled: int = 0  # all-time total, for the UI
+    properties: list[str] | None = None  # pulled with these; a change means a full re-pull
 
     @property
     def since(self) -> datetime | None:
@@ -94,7 +96,9 @@ def read_cursor(warehouse: Warehouse, crm_type: str, object_type: str) -> Cursor
     if rows.is_empty() or rows["sync_cursor"][0] is None:
         return Cursor()
     data = json.loads(rows["sync_cursor"][0])
-    return Cursor(data.get("modified_since"), int(data.get("records_pulled", 0)))
+    return Cursor(
+        data.get("modified_since"), int(data.get("records_pulled", 0)), data.get("properties")
+    )
 
 
 def write_state(
@@ -191,17 +195,33 @@ class RunRecord:
         )
 
 
-def snapshot(warehouse: Warehouse, crm_type: str) -> dict[str, tuple[str | None, dict, dict]]:
-    """contact_id -> (crm_id, sent_values, crm_values) of the last sync to this CRM."""
+class Synced(NamedTuple):
+    """What the last sync of one contact to one CRM left behind."""
+
+    crm_id: str | None
+    sent: dict  # what bizdev wanted the CRM to hold
+    known: dict  # what the CRM held after the sync
+    synced_at: datetime
+    crm_gone: bool
+
+
+def snapshot(warehouse: Warehouse, crm_type: str) -> dict[str, Synced]:
+    """contact_id -> the last sync of that contact to this CRM."""
     if not warehouse.table_exists(SNAPSHOT_TABLE):
         return {}
     rows = warehouse.query(
-        f"select contact_id, crm_id, sent_values, crm_values from {SNAPSHOT_TABLE} "
-        "where crm_type = ?",
+        f"select contact_id, crm_id, sent_values, crm_values, synced_at, crm_gone "
+        f"from {SNAPSHOT_TABLE} where crm_type = ?",
         [crm_type],
     )
     return {
-        r["contact_id"]: (r["crm_id"], json.loads(r["sent_values"]), json.loads(r["crm_values"]))
+        r["contact_id"]: Synced(
+            r["crm_id"],
+            json.loads(r["sent_values"]),
+            json.loads(r["crm_values"]),
+            r["synced_at"],
+            bool(r["crm_gone"]),
+        )
         for r in rows.iter_rows(named=True)
     }
 
