@@ -9,6 +9,7 @@ import pytest
 
 from bizdev_assets.crm.hubspot import HubSpotCrm
 from bizdev_assets.crm.mapping import CrmMapping
+from bizdev_assets.crm.pull import pull_object
 from bizdev_assets.crm.push import PushCounts, PushOptions, push_contacts
 from bizdev_assets.crm.state import RunRecord
 from resources.warehouse_duckdb import DuckDBWarehouse
@@ -88,3 +89,44 @@ def test_mirror_archives_what_left_the_golden_set_once(hubspot, warehouse):
 def table_ids(warehouse, k: int) -> list[str]:
     rows = warehouse.query(f"select contact_id from golden_contacts order by contact_id limit {k}")
     return rows["contact_id"].to_list()
+
+
+def test_pushes_without_a_pull_in_between_do_not_invent_a_conflict(hubspot, warehouse):
+    push(hubspot, warehouse)
+    client = HubSpotCrm(hubspot.token, hubspot.url)
+    mapping = CrmMapping.shipped("hubspot")
+    pull_object(
+        client, warehouse, "contacts", mapping.properties, "run", table="crm_hubspot_contacts"
+    )
+    retitle(warehouse, 5)  # title -> "X II"
+    push(hubspot, warehouse)
+    retitle(warehouse, 5)  # "X II II"; the pull (older than the last push) still says "X"
+    counts = push(hubspot, warehouse)
+    assert counts.conflicts == 0 and counts.sent == 5
+    titles = [r["jobtitle"] for r in hubspot.records("contacts").values()]
+    assert sum(t.endswith(" II II") for t in titles) == 5
+
+
+def test_a_record_archived_in_the_crm_is_remembered_and_left_alone(hubspot, warehouse):
+    push(hubspot, warehouse)
+    first = warehouse.query("select email from contacts order by id limit 1")["email"][0]
+    (record_id,) = [i for i, r in hubspot.records("contacts").items() if r["email"] == first]
+    HubSpotCrm(hubspot.token, hubspot.url).archive("contacts", [record_id])  # a rep's delete
+    warehouse.query("update golden_contacts set title = 'CFO' returning 1")
+
+    counts = push(hubspot, warehouse)
+    assert counts.skipped == {"deleted_in_crm": 1} and counts.rejected == 0
+    assert first not in {r["email"] for r in hubspot.records("contacts").values()}
+    warehouse.query("update golden_contacts set title = 'CEO' returning 1")
+    counts = push(hubspot, warehouse)
+    assert counts.skipped == {"deleted_in_crm": 1} and counts.sent == N - 1
+    gone = warehouse.query("select * from crm_sync_changes where outcome = 'not_found'")
+    assert gone["crm_id"].unique().to_list() == [record_id]
+
+
+def test_a_batch_refused_as_a_whole_is_halved_to_get_the_good_rows_through(hubspot, warehouse):
+    body = {"status": "error", "message": "one row is bad", "category": "VALIDATION_ERROR"}
+    hubspot.inject("batch/upsert", 400, body=body, times=1)
+    counts = push(hubspot, warehouse)
+    assert counts.succeeded == N and counts.rejected == 0
+    assert hubspot.count("batch/upsert") == 3 + 2  # 3 batches, the first one sent as 2 halves
