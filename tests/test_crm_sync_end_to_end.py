@@ -206,3 +206,52 @@ def test_crm_settings_from_the_environment_reach_the_crm(monkeypatch, tmp_path, 
     materialize(settings)
     emails = table(settings, "select email from contacts where email is not null")["email"]
     assert sorted(r["email"] for r in hubspot.records("contacts").values()) == sorted(emails)
+
+
+def test_records_reps_created_are_linked_on_the_first_sync_not_duplicated(
+    crm_settings, landing, hubspot, salesforce
+):
+    generate_demo(landing, landing.parent / "labels.csv", n_rows=150, seed=21)
+    materialize(crm_settings, dg.AssetSelection.all() - CRM_PULLS - CRM_PUSHES)  # no CRM yet
+    person = table(
+        crm_settings,
+        "select g.contact_id, c.email, g.first_name, g.last_name, g.title from golden_contacts g "
+        "join contacts c on cast(c.id as varchar) = g.contact_id where c.email is not null "
+        "and g.last_name is not null and g.title is not null and g.phone is not null "
+        "order by g.contact_id limit 1",
+    ).row(0, named=True)
+    # The reps entered this person long ago (older than any bizdev source, so the golden
+    # title stays bizdev's and the push meets a real conflict).
+    long_ago = datetime(2020, 1, 1, tzinfo=UTC)
+    hub_id = hubspot.seed(
+        "contacts",
+        {
+            "email": person["email"],
+            "lastname": person["last_name"],
+            "jobtitle": "Rep title",
+            "phone": "+1 555 0100",
+        },
+        modified_at=long_ago,
+    )
+    sf_id = salesforce.seed(
+        "Contact",
+        {"Email": person["email"], "LastName": person["last_name"], "Title": "Rep title"},
+        at=long_ago,
+    )
+    materialize(crm_settings)
+
+    hub = [r for r in hubspot.records("contacts").values() if r["email"] == person["email"]]
+    assert len(hub) == 1 and hub[0]["hs_object_id"] == hub_id
+    assert hub[0]["jobtitle"] == "Rep title"  # crm_wins
+    assert hub[0]["phone"] == "+1 555 0100"  # never_overwrite
+    assert hub[0]["bizdev_contact_id"] == person["contact_id"]  # empty in the CRM: filled
+    sf = [r for r in salesforce.records("Contact") if r["Email"] == person["email"]]
+    assert len(sf) == 1 and sf[0]["Id"] == sf_id
+    assert sf[0]["Bizdev_Id__c"] == person["contact_id"]  # linked for later upserts
+    assert sf[0]["Title"] == "Rep title"
+    kept = table(
+        crm_settings,
+        "select crm_type, decision from crm_sync_changes where direction = 'push' "
+        f"and contact_id = '{person['contact_id']}' and outcome = 'kept'",
+    )
+    assert {("hubspot", "crm_wins"), ("salesforce", "crm_wins")} <= set(kept.iter_rows())
