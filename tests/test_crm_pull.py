@@ -65,9 +65,10 @@ def test_a_mapping_with_other_properties_pulls_everything_again(hubspot, warehou
         [{"email": f"p{i}@example.com", "hs_lead_status": "NEW"} for i in range(30)],
         modified_at=datetime(2020, 1, 1, tzinfo=UTC),  # far behind the cursor's lookback
     )
+    hubspot.seed("contacts", {"email": "recent@example.com", "hs_lead_status": "NEW"})
     pull(hubspot, warehouse, ["email"])
     assert "hs_lead_status" not in warehouse.query(f"select * from {TABLE}").columns
     result = pull(hubspot, warehouse, ["email", "hs_lead_status"])
-    assert result.records_stored == 30
+    assert result.records_stored == 31
     stored = warehouse.query(f"select hs_lead_status from {TABLE}")
-    assert stored["hs_lead_status"].to_list() == ["NEW"] * 30
+    assert stored["hs_lead_status"].to_list() == ["NEW"] * 31
