@@ -4,11 +4,14 @@ doubled, and a cursor never moves past data that was not stored."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from pathlib import Path
 
 import dagster as dg
 import polars as pl
 
+from bizdev_assets.crm.mapping import CrmMapping
 from bizdev_assets.demo.generator import generate_demo
 from jobs.crm import CRM_PULLS, CRM_PUSHES
 from tests.crm_support import materialize, table
@@ -124,3 +127,20 @@ def test_a_failed_pull_keeps_its_cursor_and_the_next_pull_catches_up(crm_setting
         "where crm_type='hubspot' and sync_cursor like '%\"contacts\"%'",
     )
     assert (state["status"][0], state["error_count"][0]) == ("ok", 0)
+
+
+def test_a_mapping_the_crm_cannot_take_fails_before_any_write(crm_settings, hubspot, tmp_path):
+    bad = tmp_path / "hubspot.yaml"
+    text = (Path(CrmMapping.shipped("hubspot").origin)).read_text()
+    bad.write_text(text.replace("crm: jobtitle", "crm: jobtitel"))
+    settings = dataclasses.replace(crm_settings, hubspot_mapping=str(bad))
+    result = materialize(
+        settings, dg.AssetSelection.assets("crm_hubspot_contacts"), expect_success=False
+    )
+    (failure,) = result.get_step_failure_events()
+    message = failure.event_specific_data.error.cause.message
+    assert "has no property 'jobtitel' (did you mean 'jobtitle'?)" in message
+    assert str(bad) in message
+    runs = table(settings, "select status, error from crm_sync_runs")
+    assert runs["status"].to_list() == ["failed"] and "jobtitel" in runs["error"][0]
+    assert hubspot.count("batch/") == 0

@@ -42,6 +42,10 @@ def _skipped(context: dg.AssetExecutionContext, crm: CrmResource) -> dg.Material
     return dg.MaterializeResult(metadata={"skipped": True, "reason": reason})
 
 
+def _describe(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, CrmError) else f"{type(exc).__name__}: {exc}"
+
+
 def _record(warehouse: Warehouse, run: RunRecord) -> None:
     warehouse.append_rows(RUNS_TABLE, run.frame())
 
@@ -72,11 +76,11 @@ def _pull_asset(crm_type: str, object_name: str, object_type: str, contacts: boo
         if not crm.configured:
             return _skipped(context, crm)
         client = crm.client()
-        mapping = crm.mapping() if contacts else None
-        properties = mapping.properties if mapping else COMPANY_PROPERTIES[crm_type]
         run = RunRecord(context.run_id, crm_type, object_name, "pull")
-        run.mapping_version = mapping.version if mapping else None
         try:
+            mapping = crm.mapping() if contacts else None
+            properties = mapping.properties if mapping else COMPANY_PROPERTIES[crm_type]
+            run.mapping_version = mapping.version if mapping else None
             if mapping:
                 mapping = mapping.check_against(client.describe("contacts"))
             result = pull_object(
@@ -90,8 +94,8 @@ def _pull_asset(crm_type: str, object_name: str, object_type: str, contacts: boo
                 landing=landing if contacts else None,
                 lookback=crm.lookback,
             )
-        except CrmError as exc:
-            run.finish("failed", client.stats, str(exc))
+        except Exception as exc:  # any failure: recorded, cursor kept, then the step fails
+            run.finish("failed", client.stats, _describe(exc))
             _record(warehouse, run)
             write_state(warehouse, crm_type, object_type, status="error", failed=True)
             raise
@@ -145,9 +149,9 @@ def _push_asset(crm_type: str):
             return _skipped(context, crm)
         client = crm.client()
         run = RunRecord(context.run_id, crm_type, "contacts", "push")
-        mapping = crm.mapping()
-        run.mapping_version = mapping.version
         try:
+            mapping = crm.mapping()
+            run.mapping_version = mapping.version
             mapping = mapping.check_against(client.describe("contacts"))
             counts = push_contacts(
                 client,
@@ -158,8 +162,8 @@ def _push_asset(crm_type: str):
                 pull_table=contacts_table,
                 log=context.log,
             )
-        except CrmError as exc:
-            run.finish("failed", client.stats, str(exc))
+        except Exception as exc:  # any failure (CRM, mapping, warehouse) is recorded
+            run.finish("failed", client.stats, _describe(exc))
             _record(warehouse, run)
             raise
         run.records_read = counts.golden
