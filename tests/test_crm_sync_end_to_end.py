@@ -119,6 +119,15 @@ def test_round_trip_with_conflicts_and_an_audit_trail(crm_settings, landing, hub
     assert sent_b["decision"].to_list() == ["new", "changed"]
     assert sent_b["new_value"].to_list()[-1] == "Head of Operations"
 
+    # Nothing lost: every golden contact is in HubSpot under its own id.
+    now_golden = table(
+        crm_settings,
+        "select g.contact_id, c.email from golden_contacts g "
+        "join contacts c on cast(c.id as varchar) = g.contact_id where c.email is not null",
+    )
+    in_hubspot = {r["email"]: r["bizdev_contact_id"] for r in hubspot.records("contacts").values()}
+    assert in_hubspot == dict(zip(now_golden["email"], now_golden["contact_id"], strict=True))
+
     # 5. And once more with nothing changed: zero write calls.
     writes = hubspot_writes(hubspot), salesforce_writes(salesforce)
     materialize(crm_settings, CRM_PULLS | CRM_PUSHES)
@@ -179,6 +188,8 @@ def test_the_sync_runs_the_same_on_a_postgres_warehouse(
     writes = hubspot_writes(hubspot), salesforce_writes(salesforce)
     materialize(settings, CRM_PULLS | CRM_PUSHES)
     assert (hubspot_writes(hubspot), salesforce_writes(salesforce)) == writes
+    (fed,) = (landing / "crm").glob("salesforce_contacts_*.ndjson")  # the edit, for the pipeline
+    assert '"title": "Buyer"' in fed.read_text()
     state = warehouse.query("select crm_type, status, sync_cursor from crm_sync_state")
     assert state.height == 4 and set(state["status"]) == {"ok"}
     pulled = warehouse.query("select title from crm_salesforce_contacts where title = 'Buyer'")
