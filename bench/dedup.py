@@ -1,6 +1,6 @@
 """Benchmark: the dedup stage (normalized contacts -> clusters) against a hand-written model.
 
-    .venv/bin/python bench/dedup.py --rows 100000 [--rows 1000000] [--chunks 4]
+    .venv/bin/python bench/dedup.py --rows 100000 [--rows 1000000] [--chunks 4] [--no-handwritten]
 
 For each size: reuses the generated files and the warehouse of `bench/pipeline.py`
 (`bench/out/rows_N/bench.duckdb`; ingest + normalize are materialized there if it has no
@@ -10,7 +10,7 @@ then measures, each step in a fresh process so its peak RSS is its own:
 
 - bizdev: `cluster_contacts` at 0.95 (chunks=1, plus each `--chunks`; 4 at 1M+ rows);
 - the hand-written Splink model of `bench/handwritten_splink.py`: training, then
-  prediction + clustering at 0.95;
+  prediction + clustering at 0.95 (skipped with `--no-handwritten`);
 - blocking: for each rule set, the candidate pairs each rule adds (Splink's exact count)
   and blocking recall, the share of true duplicate pairs some rule makes a candidate.
 
@@ -284,18 +284,20 @@ def run_step(step: str, folder: Path, chunks: int = 1) -> dict[str, Any]:
 # Reporting.
 
 
-def measure_size(rows: int, extra_chunks: list[int]) -> dict[str, Any]:
+def measure_size(rows: int, extra_chunks: list[int], handwritten: bool = True) -> dict[str, Any]:
     folder = generate(rows)
     info = run_step("prepare", folder)
     chunk_counts = sorted({1, *extra_chunks} | ({4} if rows >= CHUNKED_FROM_ROWS else set()))
-    return {
+    result = {
         "rows": rows,
         **info,
         "blocking": run_step("blocking", folder),
         "bizdev": {chunks: run_step("bizdev", folder, chunks) for chunks in chunk_counts},
-        "handwritten_training": run_step("handwritten_training", folder),
-        "handwritten": run_step("handwritten_clusters", folder),
     }
+    if handwritten:
+        result["handwritten_training"] = run_step("handwritten_training", folder)
+        result["handwritten"] = run_step("handwritten_clusters", folder)
+    return result
 
 
 def _row(label: str, cells: list[str]) -> str:
@@ -322,6 +324,8 @@ def print_size(result: dict[str, Any]) -> None:
     print(_row("", header))
     for chunks, run in result["bizdev"].items():
         print(_row(f"bizdev (chunks={chunks})", _figures(run, blocks["bizdev"])))
+    if "handwritten" not in result:
+        return print_blocking_rules({"bizdev": blocks["bizdev"]})
     hand, train = result["handwritten"], result["handwritten_training"]
     print(_row("hand-written: cluster", _figures(hand, blocks["handwritten"])))
     print(_row("hand-written: train", [f"{train['time_s']:.1f} s", f"{train['peak_rss_mb']:,} MB"]))
@@ -330,6 +334,10 @@ def print_size(result: dict[str, Any]) -> None:
     keys = ["time_s", "peak_rss_mb", "precision", "recall", "f1", "blocking_recall"]
     keys.append("candidate_pairs")
     print(_row("ratio bizdev / hand-written", [f"{ours[k] / theirs[k]:.2f}x" for k in keys]))
+    print_blocking_rules(blocks)
+
+
+def print_blocking_rules(blocks: dict[str, Any]) -> None:
     for name, info in blocks.items():
         title = f"{name} blocking rules"
         print(f"\n{title:<72}{'new candidates':>16}{'true pairs caught':>19}")
@@ -350,6 +358,8 @@ def json_lines(result: dict[str, Any]) -> list[dict[str, Any]]:
         | {k: blocks["bizdev"][k] for k in ("blocking_recall", "candidate_pairs")}
         for chunks, run in result["bizdev"].items()
     ]
+    if "handwritten" not in result:
+        return lines
     hand = {k: blocks["handwritten"][k] for k in ("blocking_recall", "candidate_pairs")}
     training = result["handwritten_training"]
     lines.append(
@@ -372,6 +382,11 @@ def main() -> None:
         default=[],
         help="also measure bizdev with predict(num_chunks_left=N); 4 is added at 1M+ rows",
     )
+    parser.add_argument(
+        "--no-handwritten",
+        action="store_true",
+        help="measure bizdev and blocking only (the hand-written model takes ~6 min at 1M)",
+    )
     parser.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -383,13 +398,13 @@ def main() -> None:
         parser.error("give at least one --rows N")
     results = []
     for rows in args.rows:
-        results.append(measure_size(rows, args.chunks))
+        results.append(measure_size(rows, args.chunks, handwritten=not args.no_handwritten))
         print_size(results[-1])
     print(
         "\nprecision by size: "
         + " | ".join(
-            f"{r['rows']:,}: bizdev {r['bizdev'][1]['precision']:.4f}, "
-            f"hand-written {r['handwritten']['precision']:.4f}"
+            f"{r['rows']:,}: bizdev {r['bizdev'][1]['precision']:.4f}"
+            + (f", hand-written {r['handwritten']['precision']:.4f}" if "handwritten" in r else "")
             for r in results
         )
     )

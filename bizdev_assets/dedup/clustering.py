@@ -42,17 +42,28 @@ class ClusteringResult:
 def score_pairs(normalized: pl.DataFrame, model: dict[str, Any], floor: float, chunks: int = 1):
     """All candidate pairs (blocking rules) with probability >= floor, and how many were scored."""
     model = {**model, "retain_intermediate_calculation_columns": True}
+    records = splink_input(normalized)
+    # Splink joins and compares on row numbers rather than the 16-character record_ids:
+    # at 1M records that saves memory and time; the ids come back after scoring.
+    record_ids = records["unique_id"]
+    records = records.with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias("unique_id"))
     con = duckdb.connect()
     try:
         db_api = DuckDBAPI(connection=con)
-        records = db_api.register(splink_input(normalized), dataset_display_name="contacts")
-        linker = Linker(records, model, log_level=logging.WARNING)
+        # Arrow with string views, as polars holds them: registering the frame itself
+        # would convert (copy) every string column first.
+        arrow = records.to_arrow(compat_level=pl.CompatLevel.newest())
+        registered = db_api.register(arrow, dataset_display_name="contacts")
+        linker = Linker(registered, model, log_level=logging.WARNING)
         chunking = {"num_chunks_left": chunks, "num_chunks_right": 1} if chunks > 1 else {}
         predictions = linker.inference.predict(threshold_match_probability=floor, **chunking)
         scored = predictions_frame(con, predictions)
     finally:
         con.close()
-    return scored
+    return scored.with_columns(
+        record_ids.gather(scored["record_id_l"]).alias("record_id_l"),
+        record_ids.gather(scored["record_id_r"]).alias("record_id_r"),
+    )
 
 
 def predictions_frame(con: duckdb.DuckDBPyConnection, predictions: SplinkDataFrame) -> pl.DataFrame:
@@ -91,7 +102,8 @@ def cluster_contacts(
     decisions: pl.DataFrame | None = None,
     review_from: float = DEFAULT_REVIEW_FROM,
 ) -> ClusteringResult:
-    """Predict pairwise matches, apply decisions, take connected components."""
+    """Predict pairwise matches, apply decisions, take connected components; a component
+    holding namesakes (joined through some third record) is split (graph module)."""
     decisions = latest_decisions(
         decisions if decisions is not None else pl.DataFrame(schema=DECISION_SCHEMA)
     )
@@ -102,7 +114,13 @@ def cluster_contacts(
         pairs = pl.DataFrame(schema=EMPTY_PAIRS)
         return ClusteringResult(empty, pairs.with_columns(pl.lit(False).alias("decided")), pairs, 0)
     scored = score_pairs(normalized, model, min(review_from, threshold), chunks)
-    clusters, links = cluster_with_decisions(normalized["record_id"], scored, threshold, decisions)
+    clusters, links = cluster_with_decisions(
+        normalized["record_id"],
+        scored,
+        threshold,
+        decisions,
+        emails=normalized.select("record_id", "email_match_key"),
+    )
     clusters = clusters.with_columns(
         pl.len().over("cluster_id").cast(pl.Int64).alias("cluster_size")
     ).sort("record_id")

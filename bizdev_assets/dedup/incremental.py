@@ -183,7 +183,9 @@ def score_new_pairs(
     model = {**model, "retain_intermediate_calculation_columns": True}
     con = duckdb.connect()
     try:
-        con.register("incoming", splink_input(normalized))
+        con.register(
+            "incoming", splink_input(normalized).to_arrow(compat_level=pl.CompatLevel.newest())
+        )
         con.register("incoming_new", pl.DataFrame({"unique_id": new_ids}))
         con.execute("create table contacts_all as select * from incoming")
         con.execute(
@@ -265,7 +267,10 @@ def link_new_records(
     ties = pl.concat(
         [decisions.select("record_id_l", "record_id_r", "decision"), _cluster_ties(touched_before)]
     )
-    regrouped, links = cluster_with_decisions(touched["record_id"], scored, threshold, ties)
+    emails = normalized.select("record_id", "email_match_key").join(touched, on="record_id")
+    regrouped, links = cluster_with_decisions(
+        touched["record_id"], scored, threshold, ties, emails=emails
+    )
     unchanged = previous.join(touched, on="record_id", how="anti").select("record_id", "cluster_id")
     clusters = (
         pl.concat([unchanged, regrouped])

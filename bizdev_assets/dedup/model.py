@@ -2,8 +2,9 @@
 
 Settings are data (a Splink JSON dict), built here from named comparisons so they can
 be read, saved and diffed. Emails are compared on their match key only (exact with
-term frequencies, then near-exact): Splink's stock EmailComparison also compares the
-username, which repeats the name evidence when emails are built from names.
+term frequencies, then near-exact; see email_evidence): Splink's stock EmailComparison
+also compares the username, which repeats the name evidence when emails are built from
+names.
 Phones carry term-frequency adjustments so a switchboard shared by a whole company
 counts for little, while a personal mobile counts for a lot.
 """
@@ -22,6 +23,8 @@ from nicknames import NickNamer
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.blocking_analysis import count_comparisons_from_blocking_rules
 
+from bizdev_assets.dedup.email_evidence import email_comparison, with_email_pattern
+
 # Splink logs every training step at INFO; keep the run log readable.
 logging.getLogger("splink").setLevel(logging.WARNING)
 
@@ -32,6 +35,7 @@ SPLINK_INPUT_COLUMNS = [
     "name_concat",
     "first_variants",
     "email_match_key",
+    "email_pattern",
     "work_domain",
     "phone",
     "mobile",
@@ -73,8 +77,8 @@ def splink_input(normalized: pl.DataFrame) -> pl.DataFrame:
         pl.col("city").str.to_lowercase().alias("city_key"),
         pl.col("title").str.to_lowercase().str.strip_chars().alias("title_key"),
     )
-    return frame.with_columns(
-        first_name_variants(frame["forename"]).alias("first_variants")
+    return with_email_pattern(
+        frame.with_columns(first_name_variants(frame["forename"]).alias("first_variants"))
     ).select(SPLINK_INPUT_COLUMNS)
 
 
@@ -97,43 +101,6 @@ def _name_comparison() -> cl.CustomComparison:
             cll.ElseLevel(),
         ],
         comparison_description="first and last name",
-    )
-
-
-NAMESAKE_EMAIL_M = 1e-6
-NAMESAKE_EMAIL_U = 0.03
-
-
-def digits_removed(side: str) -> str:
-    return f"regexp_replace(email_match_key_{side}, '[0-9]', '', 'g')"
-
-
-def _email_comparison() -> cl.CustomComparison:
-    keys_differ = "email_match_key_l <> email_match_key_r"
-    return cl.CustomComparison(
-        output_column_name="email",
-        comparison_levels=[
-            cll.NullLevel("email_match_key"),
-            cll.ExactMatchLevel("email_match_key", term_frequency_adjustments=True),
-            # john.smith2@ is how mail admins tell namesakes apart, not a typo of
-            # john.smith@: fixed strong evidence against, which EM may not learn away
-            # (both records look alike on every other comparison).
-            cll.CustomLevel(
-                f"{keys_differ} and {digits_removed('l')} = {digits_removed('r')}",
-                "addresses differ only in digits (namesakes)",
-            ).configure(
-                m_probability=NAMESAKE_EMAIL_M,
-                u_probability=NAMESAKE_EMAIL_U,
-                fix_m_probability=True,
-                fix_u_probability=True,
-            ),
-            cll.CustomLevel(
-                "damerau_levenshtein(email_match_key_l, email_match_key_r) <= 1",
-                "one typo apart",
-            ),
-            cll.ElseLevel(),
-        ],
-        comparison_description="email match key",
     )
 
 
@@ -221,7 +188,7 @@ def model_settings() -> SettingsCreator:
         unique_id_column_name="unique_id",
         comparisons=[
             _name_comparison(),
-            _email_comparison(),
+            email_comparison(),
             _mobile_comparison(),
             _workplace_comparison(),
         ],
