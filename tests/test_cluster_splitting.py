@@ -195,8 +195,8 @@ def _no_decisions() -> pl.DataFrame:
 
 EMAILS = pl.DataFrame(
     {
-        "record_id": ["a", "b", "c", "d", "e"],
-        "email_match_key": ["jo@x.de", "jo2@x.de", None, "ann@y.de", "ann@y.de"],
+        "record_id": ["a", "b", "c", "d", "e", "f"],
+        "email_match_key": ["jo@x.de", "jo2@x.de", None, "ann@y.de", "ann@y.de", None],
     }
 )
 
@@ -207,17 +207,21 @@ def scored_pairs(*rows: tuple[str, str, float]) -> pl.DataFrame:
     )
 
 
-def test_the_weaker_link_of_the_chain_is_the_one_dropped():
-    pairs = scored_pairs(("a", "c", 0.99), ("b", "c", 0.97), ("d", "e", 0.96))
-    clusters, _ = cluster_with_decisions(EMAILS["record_id"], pairs, 0.95, _no_decisions(), EMAILS)
-    assert groups(clusters, "abcde") == {frozenset("ac"), frozenset("b"), frozenset("de")}
+def test_only_the_weaker_link_of_the_chain_is_dropped():
+    """c (no address) resembles a more than b; f is a weak but harmless link to a."""
+    pairs = scored_pairs(("a", "c", 0.99), ("b", "c", 0.97), ("a", "f", 0.955), ("d", "e", 0.96))
+    clusters, links = cluster_with_decisions(
+        EMAILS["record_id"], pairs, 0.95, _no_decisions(), EMAILS
+    )
+    assert groups(clusters, "abcdef") == {frozenset("acf"), frozenset("b"), frozenset("de")}
+    assert ("b", "c") not in set(zip(links["record_id_l"], links["record_id_r"], strict=True))
 
 
 def test_a_must_link_between_namesakes_keeps_them_together():
     pairs = scored_pairs(("a", "c", 0.99), ("b", "c", 0.97))
     decisions = decision_rows([("a", "b")], "must_link", "ops@example.com")
     clusters, _ = cluster_with_decisions(EMAILS["record_id"], pairs, 0.95, decisions, EMAILS)
-    assert frozenset("abc") in groups(clusters, "abcde")
+    assert frozenset("abc") in groups(clusters, "abcdef")
 
 
 def test_each_cluster_is_split_only_as_far_as_its_own_conflict_needs():

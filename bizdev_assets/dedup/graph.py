@@ -2,11 +2,11 @@
 
 A must-link decision adds an edge; a cannot-link decision removes one, and because
 clusters close transitively, a cluster that still holds a cannot-link pair through
-other records is split again at rising match probabilities until the pair is apart.
-The same split separates namesakes: two records of one cluster whose addresses differ
-only in digits (john.smith@, john.smith2@) are an automatic cannot-link, since such a
-cluster was closed through a third record (typically one without an address) that
-looks like both.
+other records is rebuilt from its links, strongest first, leaving out each link that
+would bring the pair together again. The same split separates namesakes: two records
+of one cluster whose addresses differ only in digits (john.smith@, john.smith2@) are
+an automatic cannot-link, since such a cluster was closed through a third record
+(typically one without an address) that looks like both.
 """
 
 from __future__ import annotations
@@ -110,10 +110,10 @@ def _violations(clusters: pl.DataFrame, cannot: pl.DataFrame) -> pl.DataFrame:
 def _split_cannot_links(
     clusters: pl.DataFrame, accepted: pl.DataFrame, cannot: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """In each cluster holding a cannot-link pair, drop its model edges at rising
-    probability until every such pair is apart; other clusters are left alone.
+    """Rebuild each cluster holding a cannot-link pair from its links, strongest first,
+    leaving out every link that would join such a pair; other clusters stay as they are.
 
-    Decided (must-link) edges are never dropped; if a must-link chain itself joins a
+    Decided (must-link) edges are never left out; if a must-link chain itself joins a
     cannot-link pair, the decisions contradict each other and the must-link wins.
     """
     violations = _violations(clusters, cannot)
@@ -122,35 +122,23 @@ def _split_cannot_links(
     violating = violations["cluster_id"].unique().implode()
     members = clusters.filter(pl.col("cluster_id").is_in(violating))
     inside = accepted.join(
-        members.select(pl.col("record_id").alias("record_id_l"), "cluster_id"), on="record_id_l"
+        members.select(pl.col("record_id").alias("record_id_l")), on="record_id_l", how="semi"
     )
     outside = accepted.join(inside.select(list(EDGE_SCHEMA)), on=list(EDGE_SCHEMA), how="anti")
-    cuts = pl.DataFrame(
-        list(_cut_levels(inside, violations).items()),
-        schema={"cluster_id": pl.String, "cut": pl.Float64},
-        orient="row",
-    )
-    inside = (
-        inside.join(cuts, on="cluster_id", how="left")
-        .filter(
-            pl.col("decided")
-            | pl.col("cut").is_null()
-            | (pl.col("match_probability") > pl.col("cut"))
-        )
-        .drop("cluster_id", "cut")
-    )
+    inside = _strongest_first_without_conflicts(inside, violations)
     regrouped = connected_clusters(members["record_id"], inside)
     kept = clusters.filter(~pl.col("cluster_id").is_in(violating))
     return pl.concat([kept, regrouped]), pl.concat([outside, inside])
 
 
-def _cut_levels(inside: pl.DataFrame, violations: pl.DataFrame) -> dict[str, float]:
-    """cluster_id -> the probability at and below which its model edges must go.
+def _strongest_first_without_conflicts(
+    edges: pl.DataFrame, violations: pl.DataFrame
+) -> pl.DataFrame:
+    """The edges that survive adding them strongest first (decided ones before any) to a
+    union-find, skipping each model edge that would put a cannot-link pair together.
 
-    Adds the edges strongest first (decided ones before any), as a union-find; the first
-    model edge that joins a cannot-link pair is the cluster's cut: dropping it and every
-    weaker one is the least that keeps every pair apart. A pair joined by decided edges
-    alone stays joined.
+    A link between a record without an address and two namesakes goes to the namesake
+    it resembles more; the weaker one is left out, and nothing else in the cluster is.
     """
     partners: dict[str, list[str]] = defaultdict(list)
     for left, right in violations.select(list(EDGE_SCHEMA)).iter_rows():
@@ -167,23 +155,22 @@ def _cut_levels(inside: pl.DataFrame, violations: pl.DataFrame) -> dict[str, flo
             record = parent[record]
         return record
 
-    cuts: dict[str, float] = {}
-    strongest_first = inside.sort(["decided", "match_probability"], descending=True)
-    for left, right, probability, decided, cluster in strongest_first.select(
-        *EDGE_SCHEMA, "match_probability", "decided", "cluster_id"
-    ).iter_rows():
-        if cluster in cuts:
-            continue
+    ordered = edges.sort(
+        ["decided", "match_probability", *EDGE_SCHEMA], descending=[True, True, False, False]
+    )
+    kept = []
+    for left, right, decided in ordered.select(*EDGE_SCHEMA, "decided").iter_rows():
         big, small = find(left), find(right)
-        if big == small:
-            continue
-        if len(members[big]) < len(members[small]):
-            big, small = small, big
-        joins_a_pair = not decided and any(
-            find(partner) == big for record in members[small] for partner in partners[record]
-        )
-        parent[small] = big
-        members[big].extend(members.pop(small))
-        if joins_a_pair:
-            cuts[cluster] = probability
-    return cuts
+        if big != small:
+            if len(members[big]) < len(members[small]):
+                big, small = small, big
+            conflict = any(
+                find(partner) == big for record in members[small] for partner in partners[record]
+            )
+            if conflict and not decided:
+                kept.append(False)
+                continue
+            parent[small] = big
+            members[big].extend(members.pop(small))
+        kept.append(True)
+    return ordered.filter(pl.Series(kept, dtype=pl.Boolean))
