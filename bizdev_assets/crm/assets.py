@@ -1,4 +1,4 @@
-"""CRM sync assets, the same four per CRM (built by `crm_assets`):
+"""CRM sync assets, the same three per CRM (built by `crm_assets`):
 
   crm_<crm>_contacts          pull of the CRM's contacts (incremental, cursor in crm_sync_state)
   crm_hubspot_companies /     pull of companies / accounts
