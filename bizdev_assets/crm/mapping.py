@@ -91,9 +91,6 @@ class CrmMapping:
         names = [self.id_property] + [f.crm for f in self.fields]
         return list(dict.fromkeys(names))
 
-    def field_for(self, crm_property: str) -> FieldMap | None:
-        return next((f for f in self.fields if f.crm == crm_property), None)
-
     @classmethod
     def load(cls, path: Path) -> CrmMapping:
         return cls.from_dict(read_yaml(path, MappingError, "the CRM field mapping"), str(path))
