@@ -12,6 +12,7 @@ maps them to `Contact` and `Account`.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +20,14 @@ from typing import Literal, Protocol
 
 ObjectType = Literal["contacts", "companies"]
 PropertyType = Literal["string", "number", "bool", "date", "datetime", "enumeration"]
+
+
+def backoff_delay(retry: int, base_seconds: float, max_seconds: float) -> float:
+    """Seconds to wait before retry number `retry` (1, 2, ...): exponential from
+    `base_seconds`, capped at `max_seconds`, with "equal jitter" (half fixed, half random)
+    so that clients hit by the same rate limit do not come back in step."""
+    ceiling = min(max_seconds, base_seconds * 2 ** (retry - 1))
+    return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 
 class CrmError(RuntimeError):

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import json
 import logging
-import random
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -62,6 +61,7 @@ from bizdev_assets.crm.client import (
     PropertySpec,
     PropertyType,
     WriteResult,
+    backoff_delay,
 )
 
 log = logging.getLogger(__name__)
@@ -637,7 +637,7 @@ class HubSpotCrm:
                 ) from failure
             attempt += 1
             self.stats.retries += 1
-            delay = self._backoff(attempt)
+            delay = backoff_delay(attempt, self.backoff_seconds, self.max_backoff_seconds)
             if retry_after is not None:
                 delay = max(delay, retry_after)
             log.warning(
@@ -649,11 +649,6 @@ class HubSpotCrm:
                 delay,
             )
             self._sleep(delay)
-
-    def _backoff(self, attempt: int) -> float:
-        """Exponential, capped, with "equal jitter" (half fixed, half random)."""
-        ceiling = min(self.max_backoff_seconds, self.backoff_seconds * 2 ** (attempt - 1))
-        return ceiling / 2 + random.uniform(0, ceiling / 2)
 
     @staticmethod
     def _retry_after(headers: Any) -> float | None:

@@ -28,7 +28,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import random
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -53,6 +52,7 @@ from bizdev_assets.crm.client import (
     PropertySpec,
     PropertyType,
     WriteResult,
+    backoff_delay,
 )
 
 log = logging.getLogger(__name__)
@@ -305,8 +305,7 @@ class SalesforceCrm:
                 raise CrmError(f"Salesforce {operation} failed after {retries} retries: {failure}")
             retries += 1
             self.stats.retries += 1
-            delay = min(self.max_backoff_seconds, self.backoff_seconds * 2 ** (retries - 1))
-            delay = random.uniform(delay / 2, delay)
+            delay = backoff_delay(retries, self.backoff_seconds, self.max_backoff_seconds)
             log.warning(
                 "Salesforce %s: %s; retry %d/%d in %.2fs",
                 operation,
