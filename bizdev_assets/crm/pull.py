@@ -36,7 +36,8 @@ from resources.landing import LandingZone
 from resources.warehouse import Warehouse
 
 DEFAULT_LOOKBACK = timedelta(minutes=5)
-FEED_PREFIX = "crm"  # landing folder of the pulled-contact files
+FEED_PREFIX = "crm"
+ID_CHUNK = 5_000  # ids per `in (...)` lookup of stored records  # landing folder of the pulled-contact files
 
 
 @dataclass(frozen=True)
@@ -149,10 +150,18 @@ def _frame(records: list[CrmRecord], properties: list[str], run_id: str) -> pl.D
 
 
 def _previous(warehouse: Warehouse, table: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """The stored versions of the records just pulled, read by id: a scheduled pull
+    brings a handful of records, the table may hold millions."""
     if frame.is_empty() or not warehouse.table_exists(table):
         return frame.clear()
-    existing = warehouse.query(f"select * from {table}")
-    return existing.join(frame.select("crm_id"), on="crm_id", how="semi")
+    ids = frame["crm_id"].to_list()
+    parts = [
+        warehouse.query(
+            f"select * from {table} where crm_id in ({', '.join('?' * len(chunk))})", chunk
+        )
+        for chunk in (ids[i : i + ID_CHUNK] for i in range(0, len(ids), ID_CHUNK))
+    ]
+    return pl.concat(parts, how="diagonal_relaxed")
 
 
 def _changes(
