@@ -17,10 +17,9 @@ from botocore.response import StreamingBody
 
 import sensors.landing
 from bizdev_assets.ingest.assets import raw_contact_files
-from resources.landing import LandingUnavailable, landing_for
-from resources.landing_local import LocalLanding
-from resources.landing_s3 import S3Landing
+from resources.landing import LandingUnavailable, LocalLanding, S3Landing
 from resources.pipeline_config import PipelineConfig
+from resources.settings import landing_for
 from resources.warehouse import DuckDBWarehouse
 from sensors.landing import landing_file_sensor
 from tests.servers.s3 import S3Server

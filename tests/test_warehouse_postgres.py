@@ -15,9 +15,13 @@ import pytest
 
 from bizdev_assets.golden.columns import GOLDEN_COLUMNS
 from bizdev_assets.normalize.columns import NORMALIZED_COLUMNS
-from resources.warehouse import warehouse_for
-from resources.warehouse_duckdb import DuckDBWarehouse
-from resources.warehouse_postgres import PostgresWarehouse, WarehouseConnectionError, redact_url
+from resources.settings import warehouse_for
+from resources.warehouse import (
+    DuckDBWarehouse,
+    PostgresWarehouse,
+    WarehouseConnectionError,
+    redact_url,
+)
 
 TRICKY_TEXT = [
     'O\'Brien "Bob", Jr.',
