@@ -15,7 +15,7 @@ from typing import Any
 import dagster as dg
 
 from resources.crm import HUBSPOT_PUBLIC_API, HubSpotResource, SalesforceResource
-from resources.landing import LandingZone, LocalLanding, S3Landing
+from resources.landing import LandingZone, LocalLanding
 from resources.pipeline_config import PipelineConfig
 from resources.warehouse import DuckDBWarehouse, PostgresWarehouse, Warehouse, is_postgres_url
 
@@ -111,6 +111,10 @@ def build_resources(settings: Settings) -> dict[str, Any]:
 def landing_for(value: str) -> LandingZone:
     """The landing zone a `BIZDEV_LANDING` value names: `s3://bucket/prefix` or a folder."""
     if value.startswith("s3://"):
+        # Imported here, not at the top: boto3 and dagster_aws add over a second to every
+        # start of the code location, which only bucket users should pay.
+        from resources.landing.s3 import S3Landing
+
         return S3Landing.from_url(value)
     return LocalLanding(root=value)
 

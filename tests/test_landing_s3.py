@@ -15,7 +15,8 @@ import pytest
 from botocore.response import StreamingBody
 
 from bizdev_assets.ingest.assets import raw_contact_files
-from resources.landing import LandingUnavailable, LocalLanding, S3Landing
+from resources.landing import LandingUnavailable, LocalLanding
+from resources.landing.s3 import S3Landing
 from resources.pipeline_config import PipelineConfig
 from resources.settings import landing_for
 from resources.warehouse import DuckDBWarehouse

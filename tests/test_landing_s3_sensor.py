@@ -10,7 +10,7 @@ import dagster as dg
 import pytest
 
 import sensors.landing
-from resources.landing import S3Landing
+from resources.landing.s3 import S3Landing
 from resources.settings import landing_for
 from sensors.landing import landing_file_sensor
 from tests.servers.s3 import S3Server

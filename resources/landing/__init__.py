@@ -8,7 +8,9 @@ anything else a local folder (`LocalLanding`).
 - `local.py`: `LocalLanding`, a drop folder (the embedded default)
 - `s3.py`: `S3Landing`, objects under a bucket prefix
 
-Import these names from `resources.landing`.
+Import these names from `resources.landing`, except `S3Landing`: import it from
+`resources.landing.s3`, so that only bucket users pay for importing boto3 and
+dagster_aws (over a second on a busy 2-core machine, on every start of the code location).
 """
 
 from resources.landing.base import (
@@ -19,14 +21,12 @@ from resources.landing.base import (
     is_landing_key,
 )
 from resources.landing.local import LocalLanding
-from resources.landing.s3 import S3Landing
 
 __all__ = [
     "LandingFile",
     "LandingUnavailable",
     "LandingZone",
     "LocalLanding",
-    "S3Landing",
     "content_hash",
     "is_landing_key",
 ]
