@@ -16,7 +16,10 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from resources.warehouse import DuckDBWarehouse, PostgresWarehouse
+from bizdev_assets.ingest.assets import raw_contact_files
+from resources.landing import LocalLanding
+from resources.pipeline_config import PipelineConfig
+from resources.warehouse import DuckDBWarehouse, PostgresWarehouse, Warehouse
 from resources.warehouse.migrations import (
     current_revision,
     head_revision,
@@ -213,3 +216,35 @@ def test_duckdb_gives_a_file_log_from_before_bucket_landing_its_etag_column(
     row = pl.DataFrame({"file_hash": ["h1"], "status": ["loaded"], "etag": ["e1"]})
     warehouse.append_rows("landing_file_log", row)
     assert warehouse.read_table("landing_file_log").to_dicts() == row.to_dicts()
+
+
+def _warehouse(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Warehouse:
+    """A new instance each call, as each run of an upgraded bizdev builds its own."""
+    if engine == "duckdb":
+        return DuckDBWarehouse(path=str(tmp_path / "w.duckdb"))
+    return PostgresWarehouse(url=request.getfixturevalue("postgres_url"))
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "postgres"])
+def test_a_warehouse_whose_file_log_predates_etag_ingests_new_files(
+    engine: str, tmp_path: Path, landing: Path, request: pytest.FixtureRequest
+) -> None:
+    def ingest() -> None:
+        resources = {
+            "landing": LocalLanding(root=str(landing)),
+            "warehouse": _warehouse(engine, tmp_path, request),
+            "pipeline_config": PipelineConfig(),
+        }
+        assert dg.materialize([raw_contact_files], resources=resources).success
+
+    (landing / "ada.csv").write_text("Name,Email\nAda Lovelace,ada@example.com\n")
+    ingest()
+    _warehouse(engine, tmp_path, request).append_many(
+        {}, sql_after=[("alter table landing_file_log drop column etag", [])]
+    )
+    (landing / "grace.csv").write_text("Name,Email\nGrace Hopper,grace@navy.mil\n")
+    ingest()
+    log = _warehouse(engine, tmp_path, request).query(
+        "select source_file, etag from landing_file_log order by 1"
+    )
+    assert log.rows() == [("ada.csv", None), ("grace.csv", None)]
