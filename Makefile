@@ -24,9 +24,10 @@ run: setup  ## materialize every asset on the embedded default and print a summa
 test: setup lint  ## the whole test suite (starts its own servers)
 	$(BIN)/pytest
 
-lint: setup
+lint: setup  ## formatting, lint rules, and the import contracts in pyproject.toml
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 format: setup
 	$(BIN)/ruff format .

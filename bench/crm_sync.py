@@ -31,7 +31,7 @@ from bizdev_assets.crm.mapping import CrmMapping  # noqa: E402
 from bizdev_assets.crm.pull import pull_object, pull_table  # noqa: E402
 from bizdev_assets.crm.push import PushOptions, push_contacts  # noqa: E402
 from bizdev_assets.crm.state import RunRecord  # noqa: E402
-from resources.warehouse_duckdb import DuckDBWarehouse  # noqa: E402
+from resources.warehouse import DuckDBWarehouse  # noqa: E402
 from tests.crm_support import golden_frames  # noqa: E402
 
 

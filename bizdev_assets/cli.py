@@ -67,9 +67,9 @@ def export_model(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply the ADR-013 migrations to BIZDEV_WAREHOUSE (Postgres: Alembic; DuckDB: create)."""
-    from resources.migrations import current_revision
-    from resources.settings import Settings
-    from resources.warehouse import is_postgres_url, warehouse_for
+    from resources.settings import Settings, warehouse_for
+    from resources.warehouse import is_postgres_url
+    from resources.warehouse.migrations import current_revision
 
     settings = Settings.from_env()
     warehouse = warehouse_for(settings.warehouse)

@@ -15,9 +15,9 @@ from typing import Any
 import dagster as dg
 
 from resources.crm import HUBSPOT_PUBLIC_API, HubSpotResource, SalesforceResource
-from resources.landing import landing_for
+from resources.landing import LandingZone, LocalLanding
 from resources.pipeline_config import PipelineConfig
-from resources.warehouse import warehouse_for
+from resources.warehouse import DuckDBWarehouse, PostgresWarehouse, Warehouse, is_postgres_url
 
 DEFAULT_LANDING = "./data/landing"
 DEFAULT_WAREHOUSE = "./data/warehouse.duckdb"
@@ -106,6 +106,24 @@ def build_resources(settings: Settings) -> dict[str, Any]:
             **_sync_options(settings),
         ),
     }
+
+
+def landing_for(value: str) -> LandingZone:
+    """The landing zone a `BIZDEV_LANDING` value names: `s3://bucket/prefix` or a folder."""
+    if value.startswith("s3://"):
+        # Imported here, not at the top: boto3 and dagster_aws add over a second to every
+        # start of the code location, which only bucket users should pay.
+        from resources.landing.s3 import S3Landing
+
+        return S3Landing.from_url(value)
+    return LocalLanding(root=value)
+
+
+def warehouse_for(url_or_path: str, *, migrate_on_start: bool = False) -> Warehouse:
+    """`postgresql://`/`postgres://` URL -> PostgresWarehouse; anything else is a DuckDB file."""
+    if is_postgres_url(url_or_path):
+        return PostgresWarehouse(url=url_or_path.strip(), migrate_on_start=migrate_on_start)
+    return DuckDBWarehouse(path=url_or_path)
 
 
 def _sync_options(settings: Settings) -> dict[str, Any]:

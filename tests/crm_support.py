@@ -9,7 +9,7 @@ import polars as pl
 
 from bizdev_assets.definitions import ASSETS
 from resources.settings import Settings, build_resources
-from resources.warehouse_duckdb import DuckDBWarehouse
+from resources.warehouse import DuckDBWarehouse
 
 WRITE_ROUTES = ("batch/upsert", "batch/update", "batch/create", "batch/archive")
 

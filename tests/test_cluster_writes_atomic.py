@@ -21,9 +21,7 @@ from bizdev_assets.dedup.review import QUEUE_TABLE
 from bizdev_assets.definitions import ASSETS
 from bizdev_assets.demo.generator import generate_demo
 from resources.settings import Settings, build_resources
-from resources.warehouse import Warehouse
-from resources.warehouse_duckdb import DuckDBWarehouse
-from resources.warehouse_postgres import PostgresWarehouse
+from resources.warehouse import DuckDBWarehouse, PostgresWarehouse, Warehouse
 
 TABLES = (CLUSTERS_TABLE, HISTORY_TABLE, LINKS_TABLE, QUEUE_TABLE)
 # What a write that the database (or the frame's conversion) refuses raises.

@@ -12,10 +12,8 @@ import pytest
 from bizdev_assets.golden.columns import GOLDEN_COLUMNS
 from bizdev_assets.golden.contacts_asset import contacts
 from bizdev_assets.golden.contacts_table import CONTACTS_COLUMNS, adr_contacts
-from resources.migrations import upgrade_database
-from resources.warehouse import Warehouse
-from resources.warehouse_duckdb import DuckDBWarehouse
-from resources.warehouse_postgres import PostgresWarehouse
+from resources.warehouse import DuckDBWarehouse, PostgresWarehouse, Warehouse
+from resources.warehouse.migrations import upgrade_database
 
 
 def _id(n: int) -> str:

@@ -11,8 +11,8 @@ import pytest
 from bizdev_assets.crm.hubspot import HubSpotCrm
 from bizdev_assets.crm.mapping import CrmMapping
 from bizdev_assets.crm.pull import pull_object
-from resources.landing_local import LocalLanding
-from resources.warehouse_duckdb import DuckDBWarehouse
+from resources.landing import LocalLanding
+from resources.warehouse import DuckDBWarehouse
 
 TABLE = "crm_hubspot_contacts"
 

@@ -12,7 +12,7 @@ from bizdev_assets.crm.mapping import CrmMapping
 from bizdev_assets.crm.pull import pull_object
 from bizdev_assets.crm.push import PushCounts, PushOptions, push_contacts
 from bizdev_assets.crm.state import RunRecord
-from resources.warehouse_duckdb import DuckDBWarehouse
+from resources.warehouse import DuckDBWarehouse
 from tests.crm_support import golden_frames
 
 N = 250

@@ -19,7 +19,7 @@ import polars as pl
 from bizdev_assets.demo.generator import generate_demo
 from jobs.crm import CRM_PULLS, CRM_PUSHES
 from resources.settings import Settings, build_resources
-from resources.warehouse_postgres import PostgresWarehouse
+from resources.warehouse import PostgresWarehouse
 from tests.crm_support import hubspot_writes, materialize, salesforce_writes, table
 
 

@@ -6,7 +6,7 @@ import dagster as dg
 import pytest
 
 from bizdev_assets.crm.webhooks import record_webhook_event
-from resources.warehouse_duckdb import DuckDBWarehouse
+from resources.warehouse import DuckDBWarehouse
 from sensors.crm_webhook import crm_webhook_sensor
 
 

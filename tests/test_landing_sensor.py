@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from resources.landing_local import LocalLanding
+from resources.landing import LocalLanding
 from sensors.landing import landing_file_sensor
 
 

@@ -1,16 +1,32 @@
-"""The ADR-013 tables come from versioned migrations, on PostgreSQL and (as DDL) on DuckDB."""
+"""The ADR-013 tables come from versioned migrations, on PostgreSQL and (as DDL) on DuckDB.
+
+`resources/warehouse/schema.py` declares them once; Alembic's head must equal it.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import polars as pl
+import psycopg
 import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 
-from resources.migrations import current_revision, upgrade_database
-from resources.warehouse_duckdb import DuckDBWarehouse
-from resources.warehouse_postgres import PostgresWarehouse
+from bizdev_assets.ingest.assets import raw_contact_files
+from resources.landing import LocalLanding
+from resources.pipeline_config import PipelineConfig
+from resources.warehouse import DuckDBWarehouse, PostgresWarehouse, Warehouse
+from resources.warehouse.migrations import (
+    current_revision,
+    head_revision,
+    sqlalchemy_url,
+    upgrade_database,
+)
+from resources.warehouse.schema import ADR_TABLES
 
 ADR_COLUMNS = {
     "contacts": {
@@ -102,7 +118,7 @@ def test_upgrading_an_up_to_date_database_changes_nothing(postgres_url: str) -> 
     before = _schema_snapshot(warehouse)
     upgrade_database(postgres_url)
     assert _schema_snapshot(warehouse) == before
-    assert current_revision(postgres_url) == "0002"
+    assert current_revision(postgres_url) == head_revision()
 
 
 def test_the_warehouse_migrates_at_start_up_only_when_asked(postgres_url: str) -> None:
@@ -111,7 +127,7 @@ def test_the_warehouse_migrates_at_start_up_only_when_asked(postgres_url: str) -
     PostgresWarehouse(url=postgres_url, migrate_on_start=True).setup_for_execution(
         dg.build_init_resource_context()
     )
-    assert current_revision(postgres_url) == "0002"
+    assert current_revision(postgres_url) == head_revision()
 
 
 def test_upserting_contacts_before_migrating_says_how_to_migrate(postgres_url: str) -> None:
@@ -132,3 +148,103 @@ def test_duckdb_has_the_same_adr_tables(tmp_path: Path, postgres_url: str) -> No
             "select column_name from information_schema.columns where table_name = ?", [table]
         )["column_name"]
         assert set(duck_columns) == set(_columns(postgres, table))
+
+
+def _differences(postgres_url: str, declared: sa.MetaData) -> list:
+    """What Alembic's autogenerate would change to make the database match `declared`."""
+    engine = sa.create_engine(sqlalchemy_url(postgres_url), poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "compare_server_default": True}
+            )
+            return compare_metadata(context, declared)
+    finally:
+        engine.dispose()
+
+
+def test_the_migrations_head_is_exactly_the_declared_schema(postgres_url: str) -> None:
+    upgrade_database(postgres_url)
+    assert _differences(postgres_url, ADR_TABLES) == []
+
+
+def test_a_declaration_the_migrations_do_not_build_is_caught(postgres_url: str) -> None:
+    upgrade_database(postgres_url)
+    ahead = sa.MetaData()
+    for table in ADR_TABLES.tables.values():
+        table.to_metadata(ahead)
+    ahead.tables["contacts"].append_column(sa.Column("nickname", sa.Text()))
+    differences = _differences(postgres_url, ahead)
+    assert [(d[0], d[3].name) for d in differences] == [("add_column", "nickname")]
+
+
+def _file_log_columns(postgres_url: str) -> dict[str, str]:
+    with psycopg.connect(postgres_url) as conn:
+        rows = conn.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_name = 'landing_file_log'"
+        ).fetchall()
+    return dict(rows)
+
+
+def test_upgrading_gives_a_file_log_from_before_bucket_landing_its_etag_column(
+    postgres_url: str,
+) -> None:
+    upgrade_database(postgres_url, "0002")
+    with psycopg.connect(postgres_url) as conn:
+        conn.execute("create table landing_file_log (file_hash text primary key, status text)")
+    upgrade_database(postgres_url)
+    assert _file_log_columns(postgres_url) == {
+        "file_hash": "text",
+        "status": "text",
+        "etag": "character varying",
+    }
+
+
+def test_upgrading_leaves_pipeline_tables_to_the_pipeline(postgres_url: str) -> None:
+    upgrade_database(postgres_url)
+    assert _file_log_columns(postgres_url) == {}
+
+
+def test_duckdb_gives_a_file_log_from_before_bucket_landing_its_etag_column(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "w.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create table landing_file_log (file_hash varchar, status varchar)")
+    warehouse = DuckDBWarehouse(path=str(path))
+    row = pl.DataFrame({"file_hash": ["h1"], "status": ["loaded"], "etag": ["e1"]})
+    warehouse.append_rows("landing_file_log", row)
+    assert warehouse.read_table("landing_file_log").to_dicts() == row.to_dicts()
+
+
+def _warehouse(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Warehouse:
+    """A new instance each call, as each run of an upgraded bizdev builds its own."""
+    if engine == "duckdb":
+        return DuckDBWarehouse(path=str(tmp_path / "w.duckdb"))
+    return PostgresWarehouse(url=request.getfixturevalue("postgres_url"))
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "postgres"])
+def test_a_warehouse_whose_file_log_predates_etag_ingests_new_files(
+    engine: str, tmp_path: Path, landing: Path, request: pytest.FixtureRequest
+) -> None:
+    def ingest() -> None:
+        resources = {
+            "landing": LocalLanding(root=str(landing)),
+            "warehouse": _warehouse(engine, tmp_path, request),
+            "pipeline_config": PipelineConfig(),
+        }
+        assert dg.materialize([raw_contact_files], resources=resources).success
+
+    (landing / "ada.csv").write_text("Name,Email\nAda Lovelace,ada@example.com\n")
+    ingest()
+    _warehouse(engine, tmp_path, request).append_many(
+        {}, sql_after=[("alter table landing_file_log drop column etag", [])]
+    )
+    (landing / "grace.csv").write_text("Name,Email\nGrace Hopper,grace@navy.mil\n")
+    ingest()
+    log = _warehouse(engine, tmp_path, request).query(
+        "select source_file, etag from landing_file_log order by 1"
+    )
+    assert log.rows() == [("ada.csv", None), ("grace.csv", None)]

@@ -23,8 +23,7 @@ from bizdev_assets.definitions import ASSETS
 from bizdev_assets.demo.generator import generate_demo
 from jobs.contacts import contact_model_training
 from resources.settings import Settings, build_resources
-from resources.warehouse import DuckDBWarehouse
-from resources.warehouse_postgres import PostgresWarehouse
+from resources.warehouse import DuckDBWarehouse, PostgresWarehouse
 from sensors.model_drift import build_model_drift_sensor, model_drift_sensor
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}

@@ -60,3 +60,11 @@ def s3_bucket(s3_server: S3Server) -> str:
     name = f"landing-{uuid.uuid4().hex[:10]}"
     s3_server.client().create_bucket(Bucket=name)
     return name
+
+
+@pytest.fixture
+def aws_env(s3_server: S3Server, monkeypatch: pytest.MonkeyPatch) -> S3Server:
+    """The standard AWS variables an operator sets, pointing at the test server."""
+    for name, value in s3_server.env().items():
+        monkeypatch.setenv(name, value)
+    return s3_server

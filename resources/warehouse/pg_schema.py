@@ -1,6 +1,6 @@
 """Postgres catalog and DDL helpers for the warehouse: identifiers, keys, tables, indexes.
 
-Kept apart from `warehouse_postgres.py`, which moves the data; these decide the shape
+Kept apart from `pg_copy.py`, which moves the data; these decide the shape
 of a table the first time a frame arrives and evolve it when new columns appear.
 """
 
@@ -12,11 +12,10 @@ import polars as pl
 import psycopg
 from psycopg import sql as pgsql
 
-from resources.pg_frames import (
-    pg_column_type,
-)
-from resources.table_schemas import MIGRATED_TABLES, schema_for
-from resources.warehouse import check_identifier
+from resources.warehouse.base import check_identifier
+from resources.warehouse.pg_frames import pg_column_type
+from resources.warehouse.pg_tables import schema_for
+from resources.warehouse.schema import MIGRATED_TABLES
 
 
 def ident(name: str) -> pgsql.Identifier:

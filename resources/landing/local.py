@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from resources.landing import LandingFile, LandingZone, content_hash, is_landing_key
+from resources.landing.base import LandingFile, LandingZone, content_hash, is_landing_key
 
 
 class LocalLanding(LandingZone):

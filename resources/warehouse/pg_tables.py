@@ -4,7 +4,7 @@ The column list comes from the frame an asset writes (its column contract); this
 what a frame cannot say: which columns identify a row, which are searched on, and which
 strings hold JSON. A table not listed here is created without a key (replace = truncate
 and reload). The ADR-013 tables (`contacts`, `crm_sync_state`, `enrichment_cache`) are
-not here: their schema is owned by the migrations in `resources/migrations/`.
+not here: their schema is owned by the migrations (`schema.py`, `migrations/`).
 """
 
 from __future__ import annotations
@@ -59,9 +59,6 @@ TABLE_SCHEMAS: dict[str, TableSchema] = {
         primary_key=("contact_id",),
     ),
 }
-
-# Owned by the migrations; the warehouse never creates or alters them from a frame.
-MIGRATED_TABLES = frozenset({"contacts", "crm_sync_state", "enrichment_cache"})
 
 
 def schema_for(table: str) -> TableSchema:

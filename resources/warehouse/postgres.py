@@ -2,15 +2,15 @@
 
 Frames travel both ways as CSV through COPY (psycopg 3), in chunks, never row by row.
 Tables get column types from the polars schema and keys and indexes from
-`resources/table_schemas.py`; they are created once and never dropped, because
+`pg_tables.py`; they are created once and never dropped, because
 analysts' views depend on them: a replace upserts by primary key and deletes the rows
-that left, in one transaction. The ADR-013 tables belong to the migrations.
+that left, in one transaction. The ADR-013 tables belong to the migrations
+(`migrations/`).
 """
 
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -22,29 +22,30 @@ import polars as pl
 import psycopg
 from psycopg import sql as pgsql
 
-from resources.pg_frames import (
-    decode_columns,
-    encode_csv_chunks,
-    result_columns,
-    select_list_for_copy,
+from resources.warehouse.base import UpsertResult, Warehouse, check_identifier, writes_by_table
+from resources.warehouse.migrations import upgrade_database
+from resources.warehouse.pg_copy import (
+    append_frame,
+    copy_out,
+    distinct,
+    merge_from_stage,
+    replace_frame,
+    stage,
 )
-from resources.pg_schema import (
+from resources.warehouse.pg_schema import (
     add_missing_columns,
     check_key,
     create_indexes,
     create_table,
     ident,
-    idents,
     join_on,
-    primary_key,
-    qualified,
     refuse_migrated,
     table_columns,
     table_in_catalog,
     unique_columns,
 )
-from resources.table_schemas import MIGRATED_TABLES, schema_for
-from resources.warehouse import UpsertResult, Warehouse, check_identifier, writes_by_table
+from resources.warehouse.pg_tables import schema_for
+from resources.warehouse.schema import MIGRATED_TABLES
 
 SETTING = "BIZDEV_WAREHOUSE"
 _ROW_STATEMENT = re.compile(r"^\s*(\(\s*)*(select|with|values|table)\b", re.IGNORECASE)
@@ -100,8 +101,6 @@ class PostgresWarehouse(Warehouse):
 
     def migrate(self) -> None:
         """Bring the ADR-013 tables to the newest migration (idempotent)."""
-        from resources.migrations import upgrade_database
-
         try:
             upgrade_database(self.url)
         except Exception as error:
@@ -154,7 +153,7 @@ class PostgresWarehouse(Warehouse):
             if params:
                 statement = psycopg.ClientCursor(conn).mogrify(to_pyformat(statement), list(params))
             if _ROW_STATEMENT.match(statement):
-                return _copy_out(conn, statement)
+                return copy_out(conn, statement)
             cursor = conn.execute(statement)
             if cursor.description is None:
                 return pl.DataFrame()
@@ -189,7 +188,7 @@ class PostgresWarehouse(Warehouse):
             for table, frame in frames.items():
                 name = check_identifier(table)
                 refuse_migrated(name, "append_rows")
-                _append(conn, name, frame)
+                append_frame(conn, name, frame)
             for statement, params in sql_after:
                 conn.execute(to_pyformat(statement), list(params))
 
@@ -212,9 +211,9 @@ class PostgresWarehouse(Warehouse):
             refuse_migrated(name, "append_rows")
         with self.connect() as conn:
             for name, frame in replace.items():
-                _replace(conn, name, frame)
+                replace_frame(conn, name, frame)
             for name, frame in append.items():
-                _append(conn, name, frame)
+                append_frame(conn, name, frame)
 
     def upsert(
         self,
@@ -239,7 +238,7 @@ class PostgresWarehouse(Warehouse):
                 create_indexes(conn, name, frame)
             elif name not in MIGRATED_TABLES:
                 add_missing_columns(conn, name, frame)
-            _stage(conn, name, frame)
+            stage(conn, name, frame)
             on = join_on(key)
             deleted = 0
             if delete_missing:
@@ -253,7 +252,7 @@ class PostgresWarehouse(Warehouse):
                 pgsql.SQL(
                     "select count(*), count(*) filter (where {changed}) "
                     "from {t} t join _stage s on {on}"
-                ).format(t=ident(name), on=on, changed=_distinct(conn, name, values, "t", "s"))
+                ).format(t=ident(name), on=on, changed=distinct(conn, name, values, "t", "s"))
             ).fetchone()
             for column in unique_columns(conn, name, values):
                 # Free a unique value before another row takes it (e.g. an email moving).
@@ -264,150 +263,10 @@ class PostgresWarehouse(Warehouse):
                     ).format(t=ident(name), c=ident(column), on=on)
                 )
             stamps = [c for c in sorted(managed) if c in table_columns(conn, name)]
-            _merge_from_stage(conn, name, list(frame.columns), key, stamps=stamps, now=now)
+            merge_from_stage(conn, name, list(frame.columns), key, stamps=stamps, now=now)
         return UpsertResult(
             inserted=frame.height - existing,
             updated=updated,
             unchanged=existing - updated,
             deleted=deleted,
         )
-
-
-def _replace(conn: psycopg.Connection, name: str, frame: pl.DataFrame) -> None:
-    """Upsert by primary key and delete the rows that left (a table without a key, or a
-    frame without its key columns, is truncated and reloaded)."""
-    if not table_in_catalog(conn, name):
-        create_table(conn, name, frame)
-        _copy_in(conn, name, frame)
-        create_indexes(conn, name, frame)
-        return
-    add_missing_columns(conn, name, frame)
-    key = primary_key(conn, name)
-    if not key or not set(key) <= set(frame.columns):
-        conn.execute(pgsql.SQL("truncate {}").format(ident(name)))
-        _copy_in(conn, name, frame)
-        return
-    check_key(name, frame, key)
-    _stage(conn, name, frame)
-    conn.execute(
-        pgsql.SQL("delete from {t} t where not exists (select 1 from _stage s where {on})").format(
-            t=ident(name), on=join_on(key)
-        )
-    )
-    _merge_from_stage(conn, name, list(frame.columns), key, null_missing=True)
-
-
-def _append(conn: psycopg.Connection, name: str, frame: pl.DataFrame) -> None:
-    if table_in_catalog(conn, name):
-        add_missing_columns(conn, name, frame)
-        _copy_in(conn, name, frame)
-    else:
-        create_table(conn, name, frame)
-        _copy_in(conn, name, frame)
-        create_indexes(conn, name, frame)
-
-
-def _copy_in(conn: psycopg.Connection, name: str, frame: pl.DataFrame) -> None:
-    statement = pgsql.SQL("copy {} ({}) from stdin (format csv)").format(
-        ident(name), idents(frame.columns)
-    )
-    with conn.cursor() as cursor, cursor.copy(statement) as copy:
-        for chunk in encode_csv_chunks(frame):
-            copy.write(chunk)
-
-
-def _stage(conn: psycopg.Connection, name: str, frame: pl.DataFrame) -> None:
-    """A temp table `_stage` with the target's column types, holding `frame`."""
-    conn.execute("drop table if exists _stage")
-    conn.execute(
-        pgsql.SQL(
-            "create temp table _stage on commit drop as select {} from {} with no data"
-        ).format(idents(frame.columns), ident(name))
-    )
-    _copy_in(conn, "_stage", frame)
-    conn.execute("analyze _stage")
-
-
-def _comparable(conn: psycopg.Connection, name: str) -> dict[str, bool]:
-    """column -> whether `=` works on its type (json has no equality: compare as text)."""
-    rows = conn.execute(
-        "select attname, format_type(atttypid, atttypmod) from pg_attribute "
-        "where attrelid = %s::regclass and attnum > 0 and not attisdropped",
-        [qualified(name)],
-    ).fetchall()
-    return {column: type_name != "json" for column, type_name in rows}
-
-
-def _distinct(
-    conn: psycopg.Connection, name: str, columns: Sequence[str], left: str, right: str
-) -> pgsql.Composable:
-    if not columns:
-        return pgsql.SQL("false")
-    comparable = _comparable(conn, name)
-
-    def side(alias: str) -> pgsql.Composable:
-        return pgsql.SQL(", ").join(
-            pgsql.SQL("{}.{}{}").format(
-                pgsql.SQL(alias), ident(c), pgsql.SQL("" if comparable.get(c, True) else "::text")
-            )
-            for c in columns
-        )
-
-    return pgsql.SQL("row({}) is distinct from row({})").format(side(left), side(right))
-
-
-def _merge_from_stage(
-    conn: psycopg.Connection,
-    name: str,
-    columns: list[str],
-    key: Sequence[str],
-    *,
-    null_missing: bool = False,
-    stamps: Sequence[str] = (),
-    now: datetime | None = None,
-) -> None:
-    """Insert the staged rows; update existing keys only where a value differs."""
-    extra = [c for c in table_columns(conn, name) if c not in columns] if null_missing else []
-    target = [*columns, *extra, *stamps]
-    source = [pgsql.SQL("s.{}").format(ident(c)) for c in columns]
-    source += [pgsql.SQL("null") for _ in extra] + [pgsql.Literal(now) for _ in stamps]
-    values = [c for c in [*columns, *extra] if c not in key]
-    sets = [pgsql.SQL("{c} = excluded.{c}").format(c=ident(c)) for c in values]
-    sets += [
-        pgsql.SQL("{c} = excluded.{c}").format(c=ident(c)) for c in stamps if c == "updated_at"
-    ]
-    action = (
-        pgsql.SQL("do update set {} where {}").format(
-            pgsql.SQL(", ").join(sets), _distinct(conn, name, values, "t", "excluded")
-        )
-        if values
-        else pgsql.SQL("do nothing")
-    )
-    conn.execute(
-        pgsql.SQL(
-            "insert into {t} as t ({cols}) select {src} from _stage s on conflict ({key}) {act}"
-        ).format(
-            t=ident(name),
-            cols=idents(target),
-            src=pgsql.SQL(", ").join(source),
-            key=idents(key),
-            act=action,
-        )
-    )
-
-
-def _copy_out(conn: psycopg.Connection, statement: str) -> pl.DataFrame:
-    """Run a row-returning statement through COPY TO and read the CSV with polars."""
-    with conn.cursor() as cursor:
-        cursor.execute(f"select * from ({statement}) as _q limit 0")
-        columns = result_columns(cursor.description)
-        copy_sql = (
-            f"copy (select {select_list_for_copy(columns)} from ({statement}) as _q) "
-            "to stdout (format csv)"
-        )
-        with tempfile.NamedTemporaryFile(prefix="bizdev-pg-", suffix=".csv") as spool:
-            with cursor.copy(copy_sql) as copy:
-                for data in copy:
-                    spool.write(data)
-            spool.flush()
-            return decode_columns(spool.name, columns)

@@ -1,12 +1,9 @@
-"""The analysts' warehouse: one interface, two implementations chosen by `BIZDEV_WAREHOUSE`.
+"""What every warehouse is: the `Warehouse` interface the assets call, and what it returns.
 
 Assets read and write whole polars frames through this resource rather than an IO
 manager, because the ingest and normalize stages append (they process only new files),
-later stages replace, and `contacts` upserts. A DuckDB file is the embedded default
-(`resources/warehouse_duckdb.py`); a `postgresql://` URL selects PostgreSQL
-(`resources/warehouse_postgres.py`). Assets name the base class `Warehouse` (or either
-implementation) and see the same tables, the same SQL (`?` placeholders) and the same
-frames.
+later stages replace, and `contacts` upserts. Both implementations (`duckdb.py`,
+`postgres.py`) see the same tables, the same SQL (`?` placeholders) and the same frames.
 """
 
 from __future__ import annotations
@@ -124,27 +121,3 @@ def writes_by_table(
 
 def is_postgres_url(url_or_path: str) -> bool:
     return url_or_path.strip().lower().startswith(POSTGRES_SCHEMES)
-
-
-def warehouse_for(url_or_path: str, *, migrate_on_start: bool = False) -> Warehouse:
-    """`postgresql://`/`postgres://` URL -> PostgresWarehouse; anything else is a DuckDB file."""
-    if is_postgres_url(url_or_path):
-        from resources.warehouse_postgres import PostgresWarehouse
-
-        return PostgresWarehouse(url=url_or_path.strip(), migrate_on_start=migrate_on_start)
-    from resources.warehouse_duckdb import DuckDBWarehouse
-
-    return DuckDBWarehouse(path=url_or_path)
-
-
-def __getattr__(name: str) -> Any:
-    # Lazy re-exports: the implementations import this module for the base class.
-    if name == "DuckDBWarehouse":
-        from resources.warehouse_duckdb import DuckDBWarehouse
-
-        return DuckDBWarehouse
-    if name == "PostgresWarehouse":
-        from resources.warehouse_postgres import PostgresWarehouse
-
-        return PostgresWarehouse
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,55 +14,61 @@ from typing import Any
 
 import duckdb
 import polars as pl
+from pydantic import PrivateAttr
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql.base import PGDialect, PGTypeCompiler
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.schema import CreateTable
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import now
 
-from resources.table_schemas import MIGRATED_TABLES
-from resources.warehouse import UpsertResult, Warehouse, check_identifier, writes_by_table
-
-# The ADR-013 tables, as the PostgreSQL migrations leave them (0001 + 0002).
-ADR_TABLES_DDL = (
-    """create table if not exists contacts (
-        id uuid primary key,
-        email varchar(255) unique,
-        first_name varchar(100),
-        last_name varchar(100),
-        company_id uuid,
-        quality_score decimal(3, 2),
-        gdpr_consent boolean default false,
-        gdpr_consent_date timestamp,
-        created_at timestamp default current_localtimestamp(),
-        updated_at timestamp default current_localtimestamp(),
-        phone varchar(32),
-        company varchar(255),
-        country varchar(2),
-        consent_source varchar,
-        cluster_id varchar
-    )""",
-    """create table if not exists crm_sync_state (
-        id uuid primary key,
-        crm_type varchar(50),
-        last_sync_at timestamp,
-        sync_cursor json,
-        status varchar(20),
-        error_count integer default 0
-    )""",
-    """create table if not exists enrichment_cache (
-        id uuid primary key,
-        source varchar(50),
-        query_hash varchar(64),
-        result json,
-        expires_at timestamp,
-        created_at timestamp default current_localtimestamp(),
-        unique (source, query_hash)
-    )""",
+from resources.warehouse.base import UpsertResult, Warehouse, check_identifier, writes_by_table
+from resources.warehouse.schema import (
+    ADR_TABLES,
+    MIGRATED_TABLES,
+    PIPELINE_TABLE_UPGRADES,
+    unique_columns,
 )
-# Columns of `contacts` that must stay unique; freed before an upsert moves a value between rows.
-UNIQUE_COLUMNS = {"contacts": ("email",)}
+
+
+class _DuckDBTypes(PGTypeCompiler):
+    def visit_JSONB(self, type_: JSONB, **kw: Any) -> str:
+        return "JSON"  # DuckDB has no JSONB
+
+
+class _DuckDBDialect(PGDialect):
+    """DuckDB reads PostgreSQL's DDL, but for JSONB and now() (here below)."""
+
+    name = "duckdb"
+    type_compiler_cls = _DuckDBTypes
+
+
+@compiles(now, "duckdb")
+def _local_now(element: now, compiler: SQLCompiler, **kw: Any) -> str:
+    # DuckDB's now() is a timestamptz; the local time fills a `timestamp` as PostgreSQL's does.
+    return "current_localtimestamp()"
+
+
+# Tables and constraints only: the lookup indexes of the declaration serve PostgreSQL's
+# row-wise lookups; DuckDB scans columns and would pay for an index on every write.
+ADR_TABLES_DDL = tuple(
+    str(CreateTable(table, if_not_exists=True).compile(dialect=_DuckDBDialect()))
+    for table in ADR_TABLES.sorted_tables
+)
+# Upgrade statements for pipeline tables, oldest first (revision names sort in order).
+UPGRADES = tuple(
+    statement
+    for revision in sorted(PIPELINE_TABLE_UPGRADES)
+    for statement in PIPELINE_TABLE_UPGRADES[revision]
+)
 
 
 class DuckDBWarehouse(Warehouse):
     """Tables in one DuckDB file (`BIZDEV_WAREHOUSE`, default `./data/warehouse.duckdb`)."""
 
     path: str
+
+    _upgraded: bool = PrivateAttr(default=False)
 
     @property
     def location(self) -> str:
@@ -73,12 +79,21 @@ class DuckDBWarehouse(Warehouse):
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(self.path)
         try:
+            if not self._upgraded:
+                self._upgrade(con)
             yield con
         finally:
             con.close()
 
+    def _upgrade(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Bring pipeline tables written by an older version up to date, once per instance
+        (at its first connection, so no asset has to remember it)."""
+        for statement in UPGRADES:
+            con.execute(statement)
+        self._upgraded = True
+
     def create_adr_tables(self) -> None:
-        """The ADR-013 tables (same columns as the PostgreSQL migrations), if missing."""
+        """The ADR-013 tables (as the PostgreSQL migrations leave them), if missing."""
         with self.connect() as con:
             for ddl in ADR_TABLES_DDL:
                 con.execute(ddl)
@@ -197,7 +212,7 @@ class DuckDBWarehouse(Warehouse):
                 existing = con.execute(
                     f"select count(*) from {name} t join incoming s on {on_key}"
                 ).fetchall()[0][0]
-                for column in UNIQUE_COLUMNS.get(name, ()):
+                for column in unique_columns(name):
                     con.execute(
                         f'update {name} t set "{column}" = null from incoming s '
                         f'where {on_key} and t."{column}" is distinct from s."{column}"'

@@ -1,9 +1,7 @@
-"""Where sales ops drop contact files: one interface, a folder or a bucket behind it.
+"""What every landing zone is: the `LandingZone` interface and the file identity it lists.
 
-`BIZDEV_LANDING` chooses: `s3://bucket/prefix` is a bucket (`S3Landing`, credentials
-and endpoint from the standard AWS variables), anything else a local folder
-(`LocalLanding`). The ingest asset and the landing sensor only use `LandingZone`'s
-methods, so neither knows which one it reads.
+The ingest asset and the landing sensor use only `LandingZone`'s methods, so neither
+knows whether a folder (`local.py`) or a bucket (`s3.py`) is behind it.
 """
 
 from __future__ import annotations
@@ -13,8 +11,6 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 import dagster as dg
-
-from bizdev_assets.ingest.readers import SUPPORTED_SUFFIXES
 
 PARTIAL_UPLOAD_SUFFIXES = frozenset({".part", ".tmp", ".crdownload"})
 
@@ -62,10 +58,6 @@ class LandingZone(dg.ConfigurableResource):
         """
         raise NotImplementedError
 
-    @staticmethod
-    def is_supported(key: str) -> bool:
-        return PurePosixPath(key).suffix.lower() in SUPPORTED_SUFFIXES
-
 
 def is_landing_key(relative_key: str) -> bool:
     """False for folder markers, hidden files (or files in hidden folders) and partial uploads."""
@@ -80,30 +72,3 @@ def is_landing_key(relative_key: str) -> bool:
 def content_hash(data: bytes) -> str:
     """A file's identity: re-dropping the same bytes under any name is the same file."""
     return hashlib.sha256(data).hexdigest()
-
-
-def landing_for(value: str) -> LandingZone:
-    """The landing zone a `BIZDEV_LANDING` value names: `s3://bucket/prefix` or a folder."""
-    # Imported here because both implementations import this module's shared types.
-    from resources.landing_local import LocalLanding
-    from resources.landing_s3 import S3Landing
-
-    if value.startswith("s3://"):
-        return S3Landing.from_url(value)
-    return LocalLanding(root=value)
-
-
-def __getattr__(name: str):
-    """`from resources.landing import LocalLanding` (or `S3Landing`) keeps working.
-
-    Resolved lazily because both implementations import this module's shared types.
-    """
-    if name == "LocalLanding":
-        from resources.landing_local import LocalLanding
-
-        return LocalLanding
-    if name == "S3Landing":
-        from resources.landing_s3 import S3Landing
-
-        return S3Landing
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

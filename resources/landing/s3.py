@@ -32,7 +32,7 @@ from botocore.utils import parse_timestamp
 from dagster_aws.s3.sensor import get_objects
 from pydantic import PrivateAttr
 
-from resources.landing import LandingFile, LandingUnavailable, LandingZone, is_landing_key
+from resources.landing.base import LandingFile, LandingUnavailable, LandingZone, is_landing_key
 
 READ_CHUNK_BYTES = 8 * 1024 * 1024
 

@@ -4,12 +4,19 @@ Alembic, configured in code (no alembic.ini): `upgrade_database(url)` brings a P
 database to the newest revision and is safe to run any number of times, also from two
 processes at once (an advisory lock serializes them). Run it with `bizdev db upgrade`,
 or let the warehouse run it at start-up (`BIZDEV_DB_MIGRATE=1`). A new revision goes in
-`versions/` with the next number; never edit one that has shipped.
+`versions/` with the next number, together with the same change in `../schema.py`; never
+edit one that has shipped.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent
 # Any fixed number: the key of the advisory lock that serializes concurrent upgrades.
@@ -24,9 +31,7 @@ def sqlalchemy_url(url: str) -> str:
     return f"postgresql+psycopg://{rest}"
 
 
-def alembic_config(url: str | None = None):
-    from alembic.config import Config
-
+def alembic_config(url: str | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("path_separator", "os")
@@ -35,11 +40,15 @@ def alembic_config(url: str | None = None):
     return config
 
 
+def head_revision() -> str:
+    """The newest revision in `versions/`."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, f"no revisions in {MIGRATIONS_DIR / 'versions'}"
+    return head
+
+
 def upgrade_database(url: str, revision: str = "head") -> None:
     """Apply every migration not yet applied (idempotent)."""
-    import sqlalchemy as sa
-    from alembic import command
-
     engine = sa.create_engine(sqlalchemy_url(url), poolclass=sa.pool.NullPool)
     try:
         with engine.begin() as connection:
@@ -54,9 +63,6 @@ def upgrade_database(url: str, revision: str = "head") -> None:
 
 
 def current_revision(url: str) -> str | None:
-    import sqlalchemy as sa
-    from alembic.runtime.migration import MigrationContext
-
     engine = sa.create_engine(sqlalchemy_url(url), poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as connection:
