@@ -30,12 +30,12 @@ from typing import NamedTuple
 
 import polars as pl
 
-from bizdev_assets.crm.client import CrmClient, CrmError, WriteResult
 from bizdev_assets.crm.conflicts import plan_record
 from bizdev_assets.crm.journal import Journal, Pending
 from bizdev_assets.crm.mapping import CrmMapping
 from bizdev_assets.crm.pull import FEED_PREFIX, column
 from bizdev_assets.crm.state import RunRecord, Synced, snapshot
+from resources.crm.client import CrmClient, CrmError, WriteResult
 from resources.warehouse import Warehouse
 
 MODES = ("upsert", "update_only", "create_only")
