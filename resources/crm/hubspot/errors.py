@@ -48,12 +48,10 @@ class BatchRejected(Exception):
 
 def classify(exc: Exception, *, operation: str, write: bool) -> Failure | None:
     """The retry loop's reading of one failed HubSpot request (see the module docstring)."""
+    if isinstance(exc, NETWORK_ERRORS):
+        return Failure(Verdict.TRANSIENT, error_message(exc))
     if not isinstance(exc, API_EXCEPTIONS):
-        return (
-            Failure(Verdict.TRANSIENT, error_message(exc))
-            if isinstance(exc, NETWORK_ERRORS)
-            else None
-        )
+        return None
     status = int(getattr(exc, "status", 0) or 0)
     message = error_message(exc)
     if status in (401, 403):
