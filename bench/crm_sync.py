@@ -88,8 +88,8 @@ def main() -> None:
     parser.add_argument("--crm", choices=["hubspot", "salesforce", "both"], default="both")
     args = parser.parse_args()
 
-    from bizdev_assets.crm.hubspot import HubSpotCrm
-    from bizdev_assets.crm.salesforce import SalesforceCrm
+    from resources.crm.hubspot import HubSpotCrm
+    from resources.crm.salesforce import SalesforceCrm
     from tests.servers.hubspot import HubSpotServer
     from tests.servers.salesforce import SalesforceServer
 

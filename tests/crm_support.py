@@ -1,4 +1,4 @@
-"""Helpers shared by the CRM sync tests (the `crm_settings` fixture is in conftest.py)."""
+"""Helpers shared by the CRM tests (the `crm_settings` fixture is in conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,32 @@ import dagster as dg
 import polars as pl
 
 from bizdev_assets.definitions import ASSETS
+from resources.crm.hubspot import HubSpotCrm
+from resources.crm.salesforce import SalesforceCrm
 from resources.settings import Settings, build_resources
 from resources.warehouse import DuckDBWarehouse
 
 WRITE_ROUTES = ("batch/upsert", "batch/update", "batch/create", "batch/archive")
+
+
+def hubspot_crm(server, **options) -> HubSpotCrm:
+    """A HubSpot client of the local server, with short backoffs."""
+    options = {"backoff_seconds": 0.01, "max_backoff_seconds": 0.05, **options}
+    return HubSpotCrm(server.token, server.url, **options)
+
+
+def salesforce_crm(server, **overrides) -> SalesforceCrm:
+    """A Salesforce client that logs in to the local server through a full-URL domain,
+    trusting its CA, with short backoffs."""
+    settings = {
+        **server.credentials(),  # username, password, security_token, domain=https://127.0.0.1:port
+        "ca_bundle": server.ca_path,
+        "backoff_seconds": 0.01,
+        "max_backoff_seconds": 0.05,
+        "timeout_seconds": 5.0,
+        **overrides,
+    }
+    return SalesforceCrm(**settings)
 
 
 def materialize(

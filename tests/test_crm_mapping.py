@@ -7,8 +7,8 @@ from datetime import datetime
 import polars as pl
 import pytest
 
-from bizdev_assets.crm.client import PropertySpec
 from bizdev_assets.crm.mapping import CrmMapping, MappingError
+from resources.crm.client import PropertySpec
 
 SPECS = {
     "email": PropertySpec("email", "string"),

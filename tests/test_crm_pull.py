@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bizdev_assets.crm.hubspot import HubSpotCrm
 from bizdev_assets.crm.mapping import CrmMapping
 from bizdev_assets.crm.pull import pull_object
+from resources.crm.hubspot import HubSpotCrm
 from resources.landing import LocalLanding
 from resources.warehouse import DuckDBWarehouse
 

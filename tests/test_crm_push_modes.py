@@ -7,11 +7,11 @@ import uuid
 
 import pytest
 
-from bizdev_assets.crm.hubspot import HubSpotCrm
 from bizdev_assets.crm.mapping import CrmMapping
 from bizdev_assets.crm.pull import pull_object
 from bizdev_assets.crm.push import PushCounts, PushOptions, push_contacts
 from bizdev_assets.crm.state import RunRecord
+from resources.crm.hubspot import HubSpotCrm
 from resources.warehouse import DuckDBWarehouse
 from tests.crm_support import golden_frames
 

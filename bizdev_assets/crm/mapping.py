@@ -19,10 +19,10 @@ from typing import Any
 
 import polars as pl
 
-from bizdev_assets.crm.client import PropertySpec
 from bizdev_assets.golden.columns import GOLDEN_COLUMNS
 from bizdev_assets.ingest.canonical import CANONICAL_FIELDS
 from bizdev_assets.rule_files import read_yaml
+from resources.crm.client import PropertySpec
 
 MAPPINGS_DIR = Path(__file__).parent / "mappings"
 POLICIES = ("crm_wins", "bizdev_wins", "most_recent", "never_overwrite")
@@ -98,6 +98,11 @@ class CrmMapping:
     @classmethod
     def shipped(cls, crm: str) -> CrmMapping:
         return cls.load(MAPPINGS_DIR / f"{crm}.yaml")
+
+    @classmethod
+    def configured(cls, path: str | None, crm: str) -> CrmMapping:
+        """The file a CRM resource's `mapping_path` names, else the shipped one."""
+        return cls.load(Path(path)) if path else cls.shipped(crm)
 
     @classmethod
     def from_dict(cls, data: Any, origin: str = "<mapping>") -> CrmMapping:

@@ -20,7 +20,6 @@ from datetime import UTC, datetime, timedelta
 
 import polars as pl
 
-from bizdev_assets.crm.client import CrmClient, CrmRecord, ObjectType
 from bizdev_assets.crm.conflicts import same_value
 from bizdev_assets.crm.mapping import CrmMapping
 from bizdev_assets.crm.state import (
@@ -32,12 +31,14 @@ from bizdev_assets.crm.state import (
     utcnow,
     write_state,
 )
+from resources.crm.client import CrmClient, CrmRecord, ObjectType
+from resources.crm.wire import chunked
 from resources.landing import LandingZone
 from resources.warehouse import Warehouse
 
 DEFAULT_LOOKBACK = timedelta(minutes=5)
-FEED_PREFIX = "crm"
-ID_CHUNK = 5_000  # ids per `in (...)` lookup of stored records  # landing folder of the pulled-contact files
+FEED_PREFIX = "crm"  # landing folder of the pulled-contact files
+ID_CHUNK = 5_000  # ids per `in (...)` lookup of stored records
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ def _previous(warehouse: Warehouse, table: str, frame: pl.DataFrame) -> pl.DataF
         warehouse.query(
             f"select * from {table} where crm_id in ({', '.join('?' * len(chunk))})", chunk
         )
-        for chunk in (ids[i : i + ID_CHUNK] for i in range(0, len(ids), ID_CHUNK))
+        for chunk in chunked(ids, ID_CHUNK)
     ]
     return pl.concat(parts, how="diagonal_relaxed")
 

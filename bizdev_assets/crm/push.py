@@ -2,16 +2,12 @@
 
 For every golden contact: map its fields (`mapping.py`), compare with the snapshot of
 the last sync and the latest pull (`conflicts.py`), and send only the fields that
-changed, in batches of the CRM's size. A contact already linked to a CRM record (from an
-earlier push, or because the record was pulled and clustered with it) is updated by its
-CRM id; others are upserted on the mapping's id property (HubSpot email, Salesforce
-Bizdev_Id__c), so a retried batch never creates a record twice.
-
-A contact is linked to a CRM record, in this order: by the snapshot of an earlier sync;
-by a pulled record of that CRM clustered into the contact; by the same email in the
-latest pull (a record a rep created before bizdev knew the person). Each CRM record is
-linked to one contact at most. The first sync of a linked record compares with what the
-CRM holds, so the conflict policies protect the rep's values.
+changed, in batches of the CRM's `batch_size` (one batch is one call: the unit of
+snapshot flushes and of bisecting a refused batch). A contact already linked to a CRM
+record (`links.py`) is updated by its CRM id; others are upserted on the mapping's id
+property (HubSpot email, Salesforce Bizdev_Id__c), so a retried batch never creates a
+record twice. The first sync of a linked record compares with what the CRM holds, so the
+conflict policies protect the rep's values.
 
 What succeeded is written to the snapshot as the run goes (every few batches and when
 the run stops, failed or not), so the next run resumes where this one stopped. A row the
@@ -25,17 +21,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import NamedTuple
 
 import polars as pl
 
-from bizdev_assets.crm.client import CrmClient, CrmError, WriteResult
 from bizdev_assets.crm.conflicts import plan_record
 from bizdev_assets.crm.journal import Journal, Pending
+from bizdev_assets.crm.links import CrmRow, link_records, pulled_records
 from bizdev_assets.crm.mapping import CrmMapping
-from bizdev_assets.crm.pull import FEED_PREFIX, column
 from bizdev_assets.crm.state import RunRecord, Synced, snapshot
+from resources.crm.client import CrmClient, CrmError, WriteResult
+from resources.crm.wire import chunked
 from resources.warehouse import Warehouse
 
 MODES = ("upsert", "update_only", "create_only")
@@ -71,15 +66,6 @@ class PushCounts:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
 
 
-class CrmRow(NamedTuple):
-    """A CRM record as of the latest pull."""
-
-    values: dict[str, str | None]
-    modified_at: datetime
-    deleted: bool
-    pulled_at: datetime
-
-
 def push_contacts(
     client: CrmClient,
     warehouse: Warehouse,
@@ -96,13 +82,13 @@ def push_contacts(
     golden = _golden(warehouse, mapping)
     counts.golden = golden.height
     synced = snapshot(warehouse, client.crm_type)
-    pulled = _pulled(warehouse, pull_table, mapping.properties)
-    links = _links(warehouse, client.crm_type, golden, mapping, synced, pulled)
+    pulled = pulled_records(warehouse, pull_table, mapping.properties)
+    links = link_records(warehouse, client.crm_type, golden, mapping, synced, pulled)
     journal = Journal(warehouse, client.crm_type, run.run_id)
     updates, upserts = _plan(golden, mapping, options, synced, links, pulled, journal, counts)
     write = "create" if options.mode == "create_only" else "upsert"
-    batches = [("update", b) for b in _batches(updates, client.batch_size)]
-    batches += [(write, b) for b in _batches(upserts, client.batch_size)]
+    batches = [("update", b) for b in chunked(updates, client.batch_size)]
+    batches += [(write, b) for b in chunked(upserts, client.batch_size)]
     budget = [BISECT_CALL_BUDGET]
     try:
         for number, (operation, batch) in enumerate(batches, start=1):
@@ -230,7 +216,7 @@ def _mirror(client, journal: Journal, synced: dict[str, Synced], golden_ids: set
         if contact_id not in golden_ids and last.crm_id and not last.crm_gone
     ]
     archived = 0
-    for batch in _batches(gone, client.batch_size):
+    for batch in chunked(gone, client.batch_size):
         results = client.archive("contacts", [crm_id for _, crm_id in batch])
         for (contact_id, crm_id), result in zip(batch, results, strict=True):
             if result.ok or result.not_found:
@@ -239,10 +225,6 @@ def _mirror(client, journal: Journal, synced: dict[str, Synced], golden_ids: set
             else:
                 journal.archive_failed(contact_id, crm_id, result.error or "archive refused")
     return archived
-
-
-def _batches(items: list, size: int) -> list[list]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _golden(warehouse: Warehouse, mapping: CrmMapping) -> pl.DataFrame:
@@ -262,73 +244,6 @@ def _golden(warehouse: Warehouse, mapping: CrmMapping) -> pl.DataFrame:
         "from golden_contacts g join contacts c on cast(c.id as varchar) = g.contact_id "
         "left join contact_quality_scores s using (contact_id) order by g.contact_id"
     )
-
-
-def _pulled(warehouse: Warehouse, table: str, properties: list[str]) -> dict[str, CrmRow]:
-    """CRM id -> the record as of the latest pull."""
-    if not warehouse.table_exists(table):
-        return {}
-    frame = warehouse.query(f"select * from {table}")
-    present = [p for p in properties if column(p) in frame.columns]
-    return {
-        r["crm_id"]: CrmRow(
-            {p: r[column(p)] for p in present},
-            r["modified_at"],
-            bool(r["deleted"]),
-            r["pulled_at"],
-        )
-        for r in frame.iter_rows(named=True)
-    }
-
-
-def _links(
-    warehouse: Warehouse,
-    crm_type: str,
-    golden: pl.DataFrame,
-    mapping: CrmMapping,
-    synced: dict[str, Synced],
-    pulled: dict[str, CrmRow],
-) -> dict[str, str]:
-    """contact_id -> CRM id for contacts not yet synced to this CRM whose person is
-    already there: first through a pulled record clustered into the contact (the newest
-    one), then through the same email. A CRM record is given to one contact at most."""
-    taken = {last.crm_id for last in synced.values() if last.crm_id}
-    linkable = {i for i, row in pulled.items() if not row.deleted and i not in taken}
-    links: dict[str, str] = {}
-    for contact_id, crm_id in _clustered(warehouse, crm_type):
-        if contact_id not in synced and crm_id in linkable:
-            links.setdefault(contact_id, crm_id)
-            linkable.discard(crm_id)
-    email_prop = next((f.crm for f in mapping.fields if f.golden == "email"), None)
-    if email_prop is None or "email" not in golden.columns:
-        return links
-    by_email = {}
-    for crm_id in sorted(linkable, key=lambda i: pulled[i].modified_at):
-        email = pulled[crm_id].values.get(email_prop)
-        if email:
-            by_email.setdefault(email.lower(), crm_id)
-    for contact_id, email in zip(golden["contact_id"], golden["email"], strict=True):
-        if email and contact_id not in synced and contact_id not in links:
-            crm_id = by_email.pop(email.lower(), None)
-            if crm_id:
-                links[contact_id] = crm_id
-    return links
-
-
-def _clustered(warehouse: Warehouse, crm_type: str) -> list[tuple[str, str]]:
-    """(contact_id, CRM id) of pulled records the pipeline clustered, newest record first."""
-    if not (
-        warehouse.table_exists("contacts_normalized") and warehouse.table_exists("contact_clusters")
-    ):
-        return []
-    rows = warehouse.query(
-        "select c.contact_id, n.source_record_id as crm_id "
-        "from contacts_normalized n join contact_clusters c using (record_id) "
-        "where n.source_file like ? and n.source_record_id is not null "
-        "order by n.record_updated_at desc nulls last, n.source_record_id",
-        [f"{FEED_PREFIX}/{crm_type}_contacts_%"],
-    )
-    return list(zip(rows["contact_id"], rows["crm_id"], strict=True))
 
 
 def _log(log, message: str) -> None:

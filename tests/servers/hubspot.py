@@ -2,7 +2,7 @@
 
 `HubSpotServer` answers the routes `hubspot-api-client` uses for contacts and companies
 in HubSpot's own wire format (JSON bodies, status codes, error shapes), so the adapter in
-`bizdev_assets/crm/hubspot.py` is tested with the vendor's library end to end:
+`resources/crm/hubspot/` is tested with the vendor's library end to end:
 
     POST /crm/v3/objects/{type}/search          filterGroups, sorts, properties, limit, after
     POST /crm/v3/objects/{type}/batch/create    201, or 207 per row when inputs carry objectWriteTraceId
@@ -35,18 +35,16 @@ from __future__ import annotations
 import json
 import operator as operator_module
 import re
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, NamedTuple
-from urllib.parse import parse_qs, urlsplit
+from typing import Any
 
 import pytest
+
+from tests.servers.http_base import FakeHttpServer, Fault, Request, Response, json_bodies
 
 DEFAULT_TOKEN = "hubspot-test-token"
 SEARCH_CAP = 10_000
@@ -322,81 +320,39 @@ class RowError(Exception):
         self.category = category
 
 
-class LoggedRequest(NamedTuple):
-    method: str
-    path: str  # without the query string
-    body_size: int
-
-
-@dataclass
-class Fault:
-    route: str  # substring of "METHOD /path"
-    status: int | str  # HTTP status, or "timeout" (sleep `delay`, then answer normally)
-    body: Any
-    times: int
-    headers: dict[str, str]
-    delay: float
-    after: int = 0  # matching requests to let through first
-
-
-@dataclass
-class Response:
-    status: int
-    body: Any = None  # JSON-serialisable, or None for an empty body
-    headers: dict[str, str] = field(default_factory=dict)
-
-
 # --- the server -------------------------------------------------------------------------
 
 
-class HubSpotServer:
+class HubSpotServer(FakeHttpServer):
     """A stateful fake of HubSpot's CRM v3 API on 127.0.0.1 (see the module docstring)."""
+
+    server_version = "hubspot-test"
+    log_bodies = True
 
     def __init__(self, token: str = DEFAULT_TOKEN):
         self.token = token
-        self._lock = threading.RLock()
-        self._idle = threading.Condition(self._lock)
-        self._in_flight = 0
-        self.reset()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._httpd.daemon_threads = True
-        self._httpd.hubspot = self  # type: ignore[attr-defined]
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
+        self._clear()
+        super().__init__()
 
     # -- lifecycle
 
-    @property
-    def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def close(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-
     def reset(self, *, token: str | None = None) -> None:
         """Empty stores, no faults, empty log; waits (<= 5 s) for requests still running."""
-        with self._idle:
-            self._idle.wait_for(lambda: self._in_flight == 0, timeout=5)
+        self.reset_plumbing()
+        with self._lock:
             if token is not None:
                 self.token = token
-            self._stores: dict[str, dict[str, dict[str, Any]]] = {
-                "contacts": {},
-                "companies": {},
-            }
-            self._next_id = FIRST_ID
-            self._email_ids: dict[str, str] = {}  # email -> contact id, see _find_by
-            self._faults: list[Fault] = []
-            self._rejected: dict[tuple[str, str, str], str] = {}
-            self.requests: list[LoggedRequest] = []
-            self.request_bodies: list[Any] = []  # parsed JSON bodies, aligned with `requests`
-            self._window: list[float] = []  # request times for the rate-limit headers
-            self._daily_used = 0
-            self._version = 0  # bumped by every write; keys the search cache
-            self._search_cache: dict[tuple, list[dict[str, Any]]] = {}
+            self._clear()
+
+    def _clear(self) -> None:
+        self._stores: dict[str, dict[str, dict[str, Any]]] = {"contacts": {}, "companies": {}}
+        self._next_id = FIRST_ID
+        self._email_ids: dict[str, str] = {}  # email -> contact id, see _find_by
+        self._rejected: dict[tuple[str, str, str], str] = {}
+        self._window: list[float] = []  # request times for the rate-limit headers
+        self._daily_used = 0
+        self._version = 0  # bumped by every write; keys the search cache
+        self._search_cache: dict[tuple, list[dict[str, Any]]] = {}
 
     # -- test controls
 
@@ -515,58 +471,21 @@ class HubSpotServer:
         search, TEN_SECONDLY_ROLLING elsewhere; 5xx a HubSpot error body), or "timeout":
         the server sleeps `delay` seconds and then handles the request normally (the write
         happens, the client has long given up)."""
-        with self._lock:
-            self._faults.append(
-                Fault(route, status, body, times, dict(headers or {}), delay, after)
-            )
-
-    def wait_idle(self, timeout: float = 5.0) -> bool:
-        """Wait until no request is being handled (e.g. a slow "timeout" one finishing)."""
-        with self._idle:
-            return self._idle.wait_for(lambda: self._in_flight == 0, timeout=timeout)
+        self.add_fault(Fault(route, status, body, times, after, dict(headers or {}), delay))
 
     def bodies(self, route: str) -> list[Any]:
         """Parsed JSON bodies of the logged requests whose path contains `route`."""
-        with self._lock:
-            return [
-                b
-                for r, b in zip(self.requests, self.request_bodies, strict=True)
-                if route in r.path
-            ]
+        return json_bodies(self.logged(path=route))
 
     def count(self, route: str, method: str | None = "POST") -> int:
         """Requests logged whose path contains `route` (and method matches, if given)."""
-        with self._lock:
-            return sum(
-                1
-                for r in self.requests
-                if route in r.path and (method is None or r.method == method)
-            )
+        return len(self.logged(method, route))
 
     # -- request handling (called by the handler threads)
 
-    def handle(
-        self, method: str, raw_path: str, headers: Mapping[str, str], raw: bytes
-    ) -> Response:
-        split = urlsplit(raw_path)
-        path, query = split.path, parse_qs(split.query)
-        try:
-            body = json.loads(raw) if raw else None
-        except ValueError:
-            body = None
-        with self._idle:
-            self._in_flight += 1
-            self.requests.append(LoggedRequest(method, path, len(raw)))
-            self.request_bodies.append(body)
-        try:
-            return self._handle(method, path, query, headers, body, raw)
-        finally:
-            with self._idle:
-                self._in_flight -= 1
-                self._idle.notify_all()
-
-    def _handle(self, method, path, query, headers, body, raw) -> Response:
-        if headers.get("Authorization", "") != f"Bearer {self.token}":
+    def respond(self, request: Request) -> Response:
+        method, path = request.method, request.path
+        if request.headers.get("Authorization", "") != f"Bearer {self.token}":
             return Response(
                 401,
                 error_body(
@@ -576,12 +495,16 @@ class HubSpotServer:
                     "INVALID_AUTHENTICATION",
                 ),
             )
-        fault = self._take_fault(f"{method} {path}")
+        fault = self.take_fault(f"{method} {path}")
         if fault is not None:
             if fault.status == "timeout":
-                time.sleep(fault.delay)
+                self.hang(fault)  # then handled normally: the write happens, the client left
             else:
                 return self._fault_response(fault, path)
+        try:
+            body = json.loads(request.body) if request.body else None
+        except ValueError:
+            body = None
         for route_method, pattern, handler in ROUTES:
             match = pattern.fullmatch(path)
             if route_method == method and match:
@@ -602,24 +525,13 @@ class HubSpotServer:
                             ),
                         )
                     with self._lock:
-                        response = handler(self, object_type, body or {}, query)
+                        response = handler(self, object_type, body or {}, request.query)
                 except HubSpotApiError as exc:
                     response = Response(exc.status, exc.body)
                 if "/search" not in path:
                     response.headers.update(self._rate_limit_headers())
                 return response
         return Response(404, error_body(f"Not found: {method} {path}", "OBJECT_NOT_FOUND"))
-
-    def _take_fault(self, route: str) -> Fault | None:
-        with self._lock:
-            for fault in self._faults:
-                if fault.times > 0 and fault.route in route:
-                    if fault.after > 0:
-                        fault.after -= 1
-                        return None
-                    fault.times -= 1
-                    return fault
-        return None
 
     def _fault_response(self, fault: Fault, path: str) -> Response:
         status = int(fault.status)
@@ -1199,39 +1111,6 @@ def _matches_query(object_type: str, record: dict[str, Any], text: str) -> bool:
         text in (record["properties"].get(name) or "").lower()
         for name in SEARCHABLE_BY_QUERY[object_type]
     )
-
-
-# --- HTTP plumbing ----------------------------------------------------------------------
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "hubspot-test"
-    disable_nagle_algorithm = True  # else each keep-alive answer waits ~40 ms (delayed ACK)
-
-    def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        hub: HubSpotServer = self.server.hubspot  # type: ignore[attr-defined]
-        response = hub.handle(self.command, self.path, self.headers, raw)
-        payload = b"" if response.body is None else json.dumps(response.body).encode()
-        try:
-            self.send_response(response.status)
-            if response.body is not None:
-                self.send_header("Content-Type", "application/json;charset=utf-8")
-            self.send_header("Content-Length", str(len(payload)))
-            for name, value in response.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            if payload:
-                self.wfile.write(payload)
-        except (BrokenPipeError, ConnectionResetError):  # the client timed out and left
-            self.close_connection = True
-
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
-        pass
 
 
 # --- fixtures ---------------------------------------------------------------------------

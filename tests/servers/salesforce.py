@@ -18,7 +18,8 @@ Every REST call needs `Authorization: Bearer <session>`; every response carries
 
 Test controls are plain methods on `SalesforceServer`: `seed`, `seed_many`, `edit`,
 `delete`, `records`, `get`, `find`, `inject`, `count`, `expire_sessions`, `new_session`,
-`credentials`, `env`, `reset`, plus the `requests` log of (method, path).
+`credentials`, `env`, `reset`, plus the `requests` log. The HTTP(S) plumbing (threaded
+server, request log, faults) is shared with the HubSpot server: `http_base.py`.
 """
 
 from __future__ import annotations
@@ -28,18 +29,18 @@ import re
 import secrets
 import ssl
 import tempfile
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import trustme
+
+from tests.servers.http_base import FakeHttpServer, Fault, Response
+from tests.servers.http_base import Request as BaseRequest
 
 PAGE_SIZE = 2000
 COLLECTION_LIMIT = 200
@@ -246,22 +247,6 @@ class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
-
-
-@dataclass
-class Response:
-    status: int
-    body: Any = None  # JSON-serialisable, or str for XML
-    content_type: str = "application/json;charset=UTF-8"
-
-
-@dataclass
-class Fault:
-    route: str  # substring of "METHOD /path?query"
-    status: int | str  # HTTP status, or "timeout" (no answer, connection dropped)
-    body: Any
-    times: int
-    after: int = 0  # matching requests to let through first
 
 
 DEFAULT_FAULT_BODIES = {
@@ -480,6 +465,20 @@ def _matches(record: dict[str, Any], conditions: list[tuple[str, str, Any]]) -> 
 # ---------------------------------------------------------------------------------------
 
 
+class Request(BaseRequest):
+    """A request as the routes read it: JSON body, API version."""
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.body or b"null")
+        except ValueError as exc:
+            raise ApiError(400, "JSON_PARSER_ERROR", f"Unexpected character: {exc}") from None
+
+    def version(self) -> str:
+        match = re.match(r"/services/(?:data/v|Soap/u/)([\d.]+)", self.path)
+        return match[1] if match else "59.0"
+
+
 @dataclass
 class _State:
     records: dict[str, dict[str, dict[str, Any]]] = field(
@@ -487,25 +486,21 @@ class _State:
     )
     sessions: set[str] = field(default_factory=set)
     cursors: dict[str, tuple[str, list[dict[str, Any]]]] = field(default_factory=dict)
-    faults: list[Fault] = field(default_factory=list)
     api_usage: int = 0
     next_id: int = 1
 
 
-class SalesforceServer:
+class SalesforceServer(FakeHttpServer):
     """A stateful HTTPS Salesforce on 127.0.0.1. See the module docstring for the routes."""
 
     username = "integration@bizdev.example.com"
     password = "Tr0ub4dor&3"
     security_token = "XkQ2bizdevTOKEN9"
     hang_seconds = 2.0  # how long an injected "timeout" keeps the client waiting
+    request_type = Request
 
     def __init__(self) -> None:
-        self._lock = threading.RLock()
         self._state = _State()
-        self._release = threading.Event()  # set by reset(): frees requests hung by a fault
-        self.requests: list[tuple[str, str]] = []  # (method, path) of every request received
-
         ca = trustme.CA()
         cert = ca.issue_cert("127.0.0.1", "localhost")
         self._tmp = tempfile.TemporaryDirectory(prefix="salesforce-ca-")
@@ -513,32 +508,19 @@ class SalesforceServer:
         ca.cert_pem.write_to_path(self.ca_path)
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         cert.configure_cert(context)
-
-        handler = type("Handler", (_Handler,), {"app": self})
-        self._httpd = _HTTPServer(("127.0.0.1", 0), handler)
-        self._httpd.socket = context.wrap_socket(
-            self._httpd.socket, server_side=True, do_handshake_on_connect=False
-        )
-        self.port = self._httpd.server_address[1]
-        self.url = f"https://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-        self._thread.start()
+        super().__init__(tls=context)
 
     # ---- lifecycle -------------------------------------------------------------------
 
     def close(self) -> None:
-        self._release.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        super().close()
         self._tmp.cleanup()
 
     def reset(self) -> None:
         """Forget all records, sessions, cursors, faults and the request log."""
-        self._release.set()
+        self.reset_plumbing()
         with self._lock:
             self._state = _State()
-            self.requests.clear()
-        self._release = threading.Event()
 
     # ---- credentials -----------------------------------------------------------------
 
@@ -634,13 +616,11 @@ class SalesforceServer:
         `hang_seconds` and then drop the connection (the request is not applied)."""
         if body is None and isinstance(status, int):
             body = DEFAULT_FAULT_BODIES.get(status, [{"message": "error", "errorCode": "ERROR"}])
-        with self._lock:
-            self._state.faults.append(Fault(route, status, body, times, after))
+        self.add_fault(Fault(route, status, body, times, after, delay=self.hang_seconds))
 
     def count(self, method: str | None = None, path: str = "") -> int:
         """How many logged requests match the method and contain the path substring."""
-        with self._lock:
-            return sum(1 for m, p in self.requests if (method is None or m == method) and path in p)
+        return len(self.logged(method, path))
 
     @property
     def api_usage(self) -> int:
@@ -648,46 +628,36 @@ class SalesforceServer:
 
     # ---- request handling ------------------------------------------------------------
 
-    def handle(self, method: str, target: str, headers: Any, body: bytes) -> Response | None:
-        """One request → one response (None: hang up without answering)."""
-        parts = urlsplit(target)
+    def respond(self, request: Request) -> Response | None:
+        """One request -> one response (None: hang up without answering)."""
+        response = self._respond(request)
+        if response is not None:
+            response.headers["Sforce-Limit-Info"] = f"api-usage={self.api_usage}/{DAILY_API_LIMIT}"
+        return response
+
+    def _respond(self, request: Request) -> Response | None:
         with self._lock:
-            self.requests.append((method, parts.path))
-            if parts.path.startswith("/services/data/"):
+            if request.path.startswith("/services/data/"):
                 self._state.api_usage += 1
-            fault = self._take_fault(f"{method} {target}")
-            release = self._release
+        fault = self.take_fault(f"{request.method} {request.target}")
         if fault is not None:
             if fault.status == "timeout":
-                release.wait(self.hang_seconds)
-                return None
+                self.hang(fault)
+                return None  # the connection drops; the request is not applied
             return Response(int(fault.status), fault.body)
-        request = Request(method, parts.path, parse_qs(parts.query), headers, body)
         try:
             with self._lock:
-                if parts.path.startswith("/services/data/"):
-                    self._authorize(headers)
+                if request.path.startswith("/services/data/"):
+                    self._authorize(request.headers)
                 for route_method, pattern, func in ROUTES:
-                    match = pattern.fullmatch(parts.path)
-                    if match and route_method == method:
+                    match = pattern.fullmatch(request.path)
+                    if match and route_method == request.method:
                         return func(self, request, **match.groupdict())
         except ApiError as exc:
             return Response(exc.status, [{"message": exc.message, "errorCode": exc.code}])
         return Response(
             404, [{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}]
         )
-
-    def _take_fault(self, line: str) -> Fault | None:
-        for fault in self._state.faults:
-            if fault.route in line and fault.times > 0:
-                if fault.after > 0:
-                    fault.after -= 1
-                    return None
-                fault.times -= 1
-                if fault.times == 0:
-                    self._state.faults.remove(fault)
-                return fault
-        return None
 
     def _authorize(self, headers: Any) -> None:
         auth = headers.get("Authorization", "")
@@ -746,25 +716,6 @@ class SalesforceServer:
         return cached[key]
 
 
-@dataclass
-class Request:
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    headers: Any
-    body: bytes
-
-    def json(self) -> Any:
-        try:
-            return json.loads(self.body or b"null")
-        except ValueError as exc:
-            raise ApiError(400, "JSON_PARSER_ERROR", f"Unexpected character: {exc}") from None
-
-    def version(self) -> str:
-        match = re.match(r"/services/(?:data/v|Soap/u/)([\d.]+)", self.path)
-        return match[1] if match else "59.0"
-
-
 # ---------------------------------------------------------------------------------------
 # Routes: one function each
 # ---------------------------------------------------------------------------------------
@@ -774,16 +725,16 @@ def soap_login(server: SalesforceServer, request: Request, version: str) -> Resp
     try:
         root = ET.fromstring(request.body)
     except ET.ParseError:
-        return Response(500, LOGIN_FAULT, "text/xml;charset=UTF-8")
+        return Response(500, LOGIN_FAULT, content_type="text/xml;charset=UTF-8")
     values = {el.tag.rsplit("}", 1)[-1]: (el.text or "") for el in root.iter()}
     expected = server.password + server.security_token
     if values.get("username") != server.username or values.get("password") != expected:
-        return Response(500, LOGIN_FAULT, "text/xml;charset=UTF-8")
+        return Response(500, LOGIN_FAULT, content_type="text/xml;charset=UTF-8")
     session = server.new_session()
     body = LOGIN_RESPONSE.format(
         url=server.url, version=version, session=session, username=server.username
     )
-    return Response(200, body, "text/xml;charset=UTF-8")
+    return Response(200, body, content_type="text/xml;charset=UTF-8")
 
 
 def query(server: SalesforceServer, request: Request, endpoint: str) -> Response:
@@ -1149,41 +1100,6 @@ ROUTES: list[tuple[str, re.Pattern[str], Callable[..., Response]]] = [
         upsert,
     ),
 ]
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    app: SalesforceServer
-
-    def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        response = self.app.handle(self.command, self.path, self.headers, body)
-        if response is None:
-            self.close_connection = True
-            return
-        if isinstance(response.body, str):
-            data = response.body.encode()
-        else:
-            data = b"" if response.body is None else json.dumps(response.body).encode()
-        self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("Sforce-Limit-Info", f"api-usage={self.app.api_usage}/{DAILY_API_LIMIT}")
-        self.end_headers()
-        self.wfile.write(data)
-
-    do_GET = do_POST = do_PATCH = do_DELETE = _serve
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # quiet
-
-
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # TLS handshakes a test refuses on purpose, clients that hang up: not news
 
 
 # ---------------------------------------------------------------------------------------

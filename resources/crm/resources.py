@@ -2,19 +2,20 @@
 
 A CRM without credentials is "not configured": its assets report that they were skipped
 and the rest of the pipeline runs. Secrets arrive as `dg.EnvVar`s, so the Dagster UI
-shows the variable's name, never its value.
+shows the variable's name, never its value. The resources hold settings and build
+clients; the sync engine (`bizdev_assets/crm/`) turns `mapping_path`, `push_mode` and
+`mirror` into its own mapping and push options.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import dagster as dg
 
-from bizdev_assets.crm.client import CrmClient
-from bizdev_assets.crm.mapping import CrmMapping
-from bizdev_assets.crm.push import PushOptions
+from resources.crm.client import CrmClient
+from resources.crm.hubspot import HubSpotCrm
+from resources.crm.salesforce import SalesforceCrm
 
 HUBSPOT_PUBLIC_API = "https://api.hubapi.com"
 
@@ -42,14 +43,6 @@ class CrmResource(dg.ConfigurableResource):
     def client(self) -> CrmClient:
         raise NotImplementedError
 
-    def mapping(self) -> CrmMapping:
-        if self.mapping_path:
-            return CrmMapping.load(Path(self.mapping_path))
-        return CrmMapping.shipped(self.crm_type)
-
-    def push_options(self) -> PushOptions:
-        return PushOptions(mode=self.push_mode, mirror=self.mirror)
-
     @property
     def lookback(self) -> timedelta:
         return timedelta(minutes=self.lookback_minutes)
@@ -71,9 +64,7 @@ class HubSpotResource(CrmResource):
     def missing_settings(self) -> str:
         return "set HUBSPOT_ACCESS_TOKEN"
 
-    def client(self) -> CrmClient:
-        from bizdev_assets.crm.hubspot import HubSpotCrm
-
+    def client(self) -> HubSpotCrm:
         return HubSpotCrm(
             self.access_token or "",
             self.api_base,
@@ -110,9 +101,7 @@ class SalesforceResource(CrmResource):
             "or SALESFORCE_USERNAME + SALESFORCE_PASSWORD (+ SALESFORCE_SECURITY_TOKEN)"
         )
 
-    def client(self) -> CrmClient:
-        from bizdev_assets.crm.salesforce import SalesforceCrm
-
+    def client(self) -> SalesforceCrm:
         return SalesforceCrm(
             instance_url=self.instance_url,
             access_token=self.access_token,

@@ -1,10 +1,11 @@
 """The one interface the sync engine uses to talk to a CRM.
 
-`hubspot.py` and `salesforce.py` implement it on top of the vendors' own client
-libraries (hubspot-api-client, simple-salesforce). Everything vendor-specific lives
-there: routes, paging, the HubSpot 10,000-result search cap, 207 partial success, rate
-limits, retries and re-authentication. The engine (`pull.py`, `push.py`) only sees
-records, write results and call counts, so one engine serves both CRMs.
+`hubspot/` and `salesforce/` implement it on top of the vendors' own client libraries
+(hubspot-api-client, simple-salesforce). Everything vendor-specific lives there: routes,
+paging, the HubSpot 10,000-result search cap, 207 partial success, rate limits and
+re-authentication; the retries themselves are the shared loop of `resources/http_retry.py`.
+The engine (`bizdev_assets/crm/pull.py`, `push.py`) only sees records, write results and
+call counts, so one engine serves both CRMs.
 
 Object types are the engine's names, `contacts` and `companies`; the Salesforce adapter
 maps them to `Contact` and `Account`.
@@ -12,22 +13,15 @@ maps them to `Contact` and `Account`.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
+from resources.http_retry import CallStats
+
 ObjectType = Literal["contacts", "companies"]
 PropertyType = Literal["string", "number", "bool", "date", "datetime", "enumeration"]
-
-
-def backoff_delay(retry: int, base_seconds: float, max_seconds: float) -> float:
-    """Seconds to wait before retry number `retry` (1, 2, ...): exponential from
-    `base_seconds`, capped at `max_seconds`, with "equal jitter" (half fixed, half random)
-    so that clients hit by the same rate limit do not come back in step."""
-    ceiling = min(max_seconds, base_seconds * 2 ** (retry - 1))
-    return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 
 class CrmError(RuntimeError):
@@ -73,27 +67,13 @@ class PropertySpec:
     read_only: bool = False
 
 
-@dataclass
-class CallStats:
-    """API usage of one client since it was built, reported per sync run."""
-
-    api_calls: int = 0  # HTTP requests sent, retries included
-    retries: int = 0
-    rate_limited: int = 0  # 429 / REQUEST_LIMIT_EXCEEDED responses seen
-    server_errors: int = 0  # 5xx and timeouts seen
-    reauthentications: int = 0
-    limit_info: str | None = None  # last Sforce-Limit-Info / X-HubSpot-RateLimit-* seen
-    write_calls: int = 0  # calls that change data in the CRM (batch create/update/upsert/archive)
-    by_operation: dict[str, int] = field(default_factory=dict)
-
-    def count(self, operation: str, *, write: bool = False) -> None:
-        self.api_calls += 1
-        self.write_calls += int(write)
-        self.by_operation[operation] = self.by_operation.get(operation, 0) + 1
-
-
 class CrmClient(Protocol):
-    """What a CRM adapter offers the sync engine."""
+    """What a CRM adapter offers the sync engine.
+
+    Writes take any number of rows and send them `batch_size` at a time
+    (`resources/crm/wire.py`: `write_in_batches`), answering one `WriteResult` per row in
+    input order. The engine groups its own work by `batch_size` too, so that one engine
+    batch is one call."""
 
     crm_type: str  # "hubspot" | "salesforce" (the crm_type of crm_sync_state)
     batch_size: int  # rows per write call: 100 (HubSpot batch) / 200 (sObject Collections)
@@ -118,8 +98,8 @@ class CrmClient(Protocol):
     def upsert(
         self, object_type: ObjectType, rows: list[dict[str, str | None]], id_property: str
     ) -> list[WriteResult]:
-        """Create-or-update one batch (<= batch_size) matched on `id_property` (HubSpot
-        `email`, Salesforce an external-id field). Idempotent, so retried on 5xx."""
+        """Create-or-update records matched on `id_property` (HubSpot `email`, Salesforce
+        an external-id field). Idempotent, so retried on 5xx."""
         ...
 
     def update(
