@@ -4,6 +4,7 @@ import dagster as dg
 import polars as pl
 
 from bizdev_assets.dedup.assets import CLUSTERS_TABLE
+from bizdev_assets.golden.rules import SurvivorshipRules
 from bizdev_assets.golden.survivorship import build_golden_contacts
 from bizdev_assets.metadata import table_metadata
 from bizdev_assets.normalize.assets import NORMALIZED_TABLE
@@ -38,9 +39,10 @@ def golden_contacts(
 ):
     """The deduplicated contacts: survivorship per field (most trusted source, most recent,
     most complete; rules in YAML), per-field provenance, and the ADR-013 contact fields."""
+    rules = SurvivorshipRules.load(pipeline_config.survivorship_rules_path())
     normalized = warehouse.read_table(NORMALIZED_TABLE)
     clusters = warehouse.read_table(CLUSTERS_TABLE).select("record_id", "cluster_id", "contact_id")
-    golden = build_golden_contacts(normalized, clusters, pipeline_config.survivorship())
+    golden = build_golden_contacts(normalized, clusters, rules)
 
     # The blocking check guards the table: a broken result is never written.
     n_clusters = clusters["cluster_id"].n_unique()

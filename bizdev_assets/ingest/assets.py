@@ -16,6 +16,7 @@ import dagster as dg
 import polars as pl
 
 from bizdev_assets.ingest.canonical import RAW_COLUMNS
+from bizdev_assets.ingest.headers import HeaderMapping
 from bizdev_assets.ingest.readers import FileReadResult, RejectedLine, read_contact_bytes
 from bizdev_assets.metadata import markdown_table, table_metadata
 from resources.landing import LandingFile, LandingZone, content_hash
@@ -152,7 +153,7 @@ def raw_contact_files(
     warehouse: Warehouse,
     pipeline_config: PipelineConfig,
 ) -> dg.MaterializeResult:
-    mapping = pipeline_config.header_mapping()
+    mapping = HeaderMapping.load(pipeline_config.header_overrides_path())
     add_etag_column(warehouse)
     hashes = file_hashes_by_status(warehouse)
     seen = hashes["loaded"]
