@@ -3,14 +3,12 @@
 import dagster as dg
 import polars as pl
 
-from bizdev_assets.golden.assets import GOLDEN_TABLE
+from bizdev_assets.golden.columns import GOLDEN_TABLE
 from bizdev_assets.metadata import markdown_table, table_metadata
-from bizdev_assets.quality.scoring import QualityWeights, score_contacts, score_distribution
+from bizdev_assets.quality.scoring import SCORES_TABLE, score_contacts, score_distribution
+from bizdev_assets.quality.weights import COMPONENTS, QualityWeights
 from resources.pipeline_config import PipelineConfig
 from resources.warehouse import Warehouse
-
-SCORES_TABLE = "contact_quality_scores"
-COMPONENTS = ["completeness", "validity", "uniqueness", "freshness", "consistency"]
 
 
 @dg.asset(
