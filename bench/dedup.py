@@ -59,9 +59,9 @@ def prepare(folder: Path) -> dict[str, Any]:
     import duckdb
     import polars as pl
 
-    from bizdev_assets.dedup.assets import MODEL_TABLE, baseline_model
     from bizdev_assets.dedup.evaluation import truth_for_records
-    from bizdev_assets.normalize.assets import NORMALIZED_TABLE
+    from bizdev_assets.dedup.training import MODEL_TABLE, baseline_model
+    from bizdev_assets.normalize.columns import NORMALIZED_TABLE
 
     warehouse = folder / "bench.duckdb"
     if not _has_table(warehouse, NORMALIZED_TABLE):
