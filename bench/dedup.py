@@ -59,9 +59,9 @@ def prepare(folder: Path) -> dict[str, Any]:
     import duckdb
     import polars as pl
 
-    from bizdev_assets.dedup.assets import MODEL_TABLE, baseline_model
     from bizdev_assets.dedup.evaluation import truth_for_records
-    from bizdev_assets.normalize.assets import NORMALIZED_TABLE
+    from bizdev_assets.dedup.training import MODEL_TABLE, baseline_model
+    from bizdev_assets.normalize.columns import NORMALIZED_TABLE
 
     warehouse = folder / "bench.duckdb"
     if not _has_table(warehouse, NORMALIZED_TABLE):
@@ -117,14 +117,14 @@ def _materialize_normalized(folder: Path, warehouse: Path) -> None:
     import dagster as dg
 
     from bizdev_assets.ingest.assets import raw_contact_files
-    from bizdev_assets.normalize.assets import normalized_contacts
+    from bizdev_assets.normalize.assets import contacts_normalized
     from resources.settings import Settings, build_resources
 
     warehouse.unlink(missing_ok=True)
     settings = Settings(landing=str(folder / "landing"), warehouse=str(warehouse))
     with dg.instance_for_test() as instance:
         result = dg.materialize(
-            [raw_contact_files, normalized_contacts],
+            [raw_contact_files, contacts_normalized],
             instance=instance,
             resources=build_resources(settings),
         )

@@ -31,10 +31,10 @@ def prepare(source: Path, new: int, folder: Path) -> None:
     import duckdb
     import polars as pl
 
-    from bizdev_assets.dedup.assets import baseline_model
     from bizdev_assets.dedup.clustering import cluster_contacts
-    from bizdev_assets.dedup.incremental import SPLINK_SOURCE_COLUMNS
+    from bizdev_assets.dedup.model import SPLINK_SOURCE_COLUMNS
     from bizdev_assets.dedup.stable_ids import assign_contact_ids
+    from bizdev_assets.dedup.training import baseline_model
 
     with duckdb.connect(str(source / "bench.duckdb"), read_only=True) as con:
         records = con.sql(
@@ -69,11 +69,8 @@ def measure(folder: Path, mode: str) -> dict:
     import polars as pl
 
     from bizdev_assets.dedup.clustering import cluster_contacts
-    from bizdev_assets.dedup.incremental import (
-        SPLINK_SOURCE_COLUMNS,
-        assign_ids_to_touched,
-        link_new_records,
-    )
+    from bizdev_assets.dedup.incremental import assign_ids_to_touched, link_new_records
+    from bizdev_assets.dedup.model import SPLINK_SOURCE_COLUMNS
     from bizdev_assets.dedup.review import DECISION_SCHEMA
     from bizdev_assets.dedup.stable_ids import assign_contact_ids
 

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
 from pathlib import Path
 
+import dagster as dg
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from bizdev_assets.dedup.commands import explain, review_app
+from bizdev_assets.definitions import ASSETS
+from bizdev_assets.demo.generator import generate_demo
+from resources.settings import Settings, build_resources, warehouse_for
+from resources.warehouse import is_postgres_url
+from resources.warehouse.migrations import current_revision
 
 app = typer.Typer(help="bizdev: contact files in, golden contacts out.", no_args_is_help=True)
 console = Console()
@@ -33,8 +40,6 @@ def demo_data(
     duplicate_rate: float = typer.Option(0.2, help="Share of rows that are extra records."),
 ) -> None:
     """Write realistic, messy demo contact files (with true duplicates) and their labels."""
-    from bizdev_assets.demo.generator import generate_demo
-
     report = generate_demo(landing, labels, n_rows=rows, seed=seed, duplicate_rate=duplicate_rate)
     console.print(
         f"wrote {report.rows:,} rows ({report.entities:,} people) in {len(report.files)} files "
@@ -48,10 +53,6 @@ def export_model(
     version: int = typer.Option(0, help="Model version; 0 = the latest."),
 ) -> None:
     """Write a saved match model from the warehouse as Splink JSON (e.g. to ship as baseline)."""
-    import json
-
-    from resources.settings import Settings, build_resources
-
     warehouse = build_resources(Settings.from_env())["warehouse"]
     where = "where version = ?" if version else ""
     rows = warehouse.query(
@@ -67,10 +68,6 @@ def export_model(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply the ADR-013 migrations to BIZDEV_WAREHOUSE (Postgres: Alembic; DuckDB: create)."""
-    from resources.settings import Settings, warehouse_for
-    from resources.warehouse import is_postgres_url
-    from resources.warehouse.migrations import current_revision
-
     settings = Settings.from_env()
     warehouse = warehouse_for(settings.warehouse)
     if is_postgres_url(settings.warehouse):
@@ -99,19 +96,12 @@ def run(
     ),
 ) -> None:
     """Materialize every asset once on the configured environment and print a summary."""
-    import dagster as dg
-
-    from bizdev_assets.definitions import ASSETS
-    from resources.settings import Settings, build_resources
-
     started = time.perf_counter()
     home = ensure_dagster_home()
     settings = Settings.from_env()
     resources = build_resources(settings)
     generated = ""
     if not settings.landing.startswith("s3://") and not resources["landing"].list_files():
-        from bizdev_assets.demo.generator import generate_demo
-
         labels = Path(settings.landing).resolve().parent / "labels" / "demo_labels.csv"
         report = generate_demo(Path(settings.landing), labels, n_rows=demo_rows)
         generated = f"{len(report.files)} demo files ({report.rows:,} rows) generated into it"
@@ -131,8 +121,6 @@ def run(
 
 
 def _metadata(result, asset: str) -> dict:
-    import dagster as dg
-
     for event in result.get_asset_materialization_events():
         if event.asset_key == dg.AssetKey(asset):
             return {k: v.value for k, v in event.materialization.metadata.items()}

@@ -11,10 +11,9 @@ import dagster as dg
 from bizdev_assets.crm.assets import CRM_ASSETS
 from bizdev_assets.dedup.assets import contact_clusters, contact_match_model
 from bizdev_assets.dedup.drift import match_model_fresh
-from bizdev_assets.golden.assets import golden_contacts
-from bizdev_assets.golden.contacts_asset import contacts
+from bizdev_assets.golden.assets import contacts, golden_contacts
 from bizdev_assets.ingest.assets import raw_contact_files
-from bizdev_assets.normalize.assets import normalized_contacts
+from bizdev_assets.normalize.assets import contacts_normalized
 from bizdev_assets.quality.assets import contact_quality_scores
 from jobs.contacts import contact_model_training, contacts_refresh
 from jobs.crm import crm_pull, crm_sync, crm_sync_schedule
@@ -25,7 +24,7 @@ from sensors.model_drift import model_drift_sensor
 
 ASSETS = [
     raw_contact_files,
-    normalized_contacts,
+    contacts_normalized,
     contact_match_model,
     contact_clusters,
     golden_contacts,

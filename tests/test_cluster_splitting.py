@@ -11,13 +11,14 @@ from datetime import datetime
 import polars as pl
 import pytest
 
-from bizdev_assets.dedup.assets import baseline_model
 from bizdev_assets.dedup.clustering import cluster_contacts, score_pairs
 from bizdev_assets.dedup.email_evidence import with_email_pattern
 from bizdev_assets.dedup.graph import cluster_with_decisions
-from bizdev_assets.dedup.incremental import SPLINK_SOURCE_COLUMNS, link_new_records
+from bizdev_assets.dedup.incremental import link_new_records
+from bizdev_assets.dedup.model import SPLINK_SOURCE_COLUMNS
 from bizdev_assets.dedup.review import DECISION_SCHEMA, decision_rows
 from bizdev_assets.dedup.stable_ids import assign_contact_ids
+from bizdev_assets.dedup.training import baseline_model
 
 ACME = {"company_key": "acme robotics", "phone": "+4930123456", "title": "Sales Manager"}
 PEOPLE = {

@@ -16,8 +16,9 @@ import polars as pl
 import psycopg
 import pytest
 
-from bizdev_assets.dedup.assets import CLUSTERS_TABLE, HISTORY_TABLE, LINKS_TABLE
+from bizdev_assets.dedup.cluster_run import CLUSTERS_TABLE, LINKS_TABLE
 from bizdev_assets.dedup.review import QUEUE_TABLE
+from bizdev_assets.dedup.stable_ids import HISTORY_TABLE
 from bizdev_assets.definitions import ASSETS
 from bizdev_assets.demo.generator import generate_demo
 from resources.settings import Settings, build_resources

@@ -9,8 +9,8 @@ import dagster as dg
 import polars as pl
 import pytest
 
+from bizdev_assets.golden.assets import contacts
 from bizdev_assets.golden.columns import GOLDEN_COLUMNS
-from bizdev_assets.golden.contacts_asset import contacts
 from bizdev_assets.golden.contacts_table import CONTACTS_COLUMNS, adr_contacts
 from resources.warehouse import DuckDBWarehouse, PostgresWarehouse, Warehouse
 from resources.warehouse.migrations import upgrade_database

@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 from faker import Faker
 
-from bizdev_assets.dedup.assets import baseline_model
 from bizdev_assets.dedup.clustering import cluster_contacts
+from bizdev_assets.dedup.training import baseline_model
 from bizdev_assets.ingest.canonical import RAW_COLUMNS
 from bizdev_assets.normalize.contacts import normalize_contacts
 

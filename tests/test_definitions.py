@@ -51,7 +51,22 @@ def test_settings_choose_the_resources(tmp_path):
     assert resources["warehouse"].path == str(tmp_path / "w.duckdb")
 
 
+def selected_keys(job_name: str) -> set[str]:
+    job = build_definitions(Settings()).resolve_job_def(job_name)
+    return {key.to_user_string() for key in job.asset_layer.executable_asset_keys}
+
+
 def test_contacts_refresh_selects_the_chain_but_not_training():
-    job = build_definitions(Settings()).resolve_job_def("contacts_refresh")
-    selected = {key.to_user_string() for key in job.asset_layer.executable_asset_keys}
-    assert selected == EXPECTED_TABLES - {"contact_match_model"}
+    assert selected_keys("contacts_refresh") == {
+        "raw_contact_files",
+        "contacts_normalized",
+        "contacts_quarantine",
+        "contact_clusters",
+        "golden_contacts",
+        "contact_quality_scores",
+        "contacts",
+    }
+
+
+def test_contact_model_training_selects_only_the_match_model():
+    assert selected_keys("contact_model_training") == {"contact_match_model"}

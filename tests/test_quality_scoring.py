@@ -4,20 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import polars as pl
 import pytest
 
 from bizdev_assets.golden.columns import GOLDEN_COLUMNS
-from bizdev_assets.quality.scoring import (
-    BUCKETS,
-    SCORE_COLUMNS,
-    QualityWeights,
-    QualityWeightsError,
-    score_contacts,
-    score_distribution,
-)
+from bizdev_assets.quality.scoring import BUCKETS, SCORE_COLUMNS, score_contacts, score_distribution
+from bizdev_assets.quality.weights import QualityWeights
 
 NOW = datetime(2025, 6, 1)
 WEIGHTS = QualityWeights.load()
@@ -152,38 +145,3 @@ def test_distribution_buckets_sum_to_the_row_count():
     assert sum(distribution.values()) == scores.height
     assert distribution["0.0-0.1"] == 2 and distribution["0.1-0.2"] == 1
     assert distribution["0.9-1.0"] == 2
-
-
-def test_shipped_weights_sum_to_one():
-    weights = QualityWeights.load()
-    total = sum(getattr(weights, c) for c in ("completeness", "validity", "uniqueness",
-                                               "freshness", "consistency"))  # fmt: skip
-    assert total == pytest.approx(1.0)
-
-
-WEIGHTS_OK = "completeness: 0.2\nvalidity: 0.2\nuniqueness: 0.2\nfreshness: 0.2\nconsistency: 0.2"
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("weights: {completeness: 0.5, validity: 0.2, uniqueness: 0.2, freshness: 0.2, "
-         "consistency: 0.2}", "weights: weights must sum to 1, they sum to 1.3"),
-        ("weights: {completeness: 1.2, validity: -0.2, uniqueness: 0, freshness: 0, "
-         "consistency: 0}", "weights.validity: expected a number >= 0"),
-        ("weights: {completeness: 1}", "weights: missing consistency, freshness"),
-        ("weights: {" + WEIGHTS_OK.replace("\n", ", ") + "}\nfreshness: {half_life_days: 0}",
-         "freshness.half_life_days: expected days > 0"),
-        ("weights: {" + WEIGHTS_OK.replace("\n", ", ") + "}\ncompleteness: {email: 1, fax: 0}",
-         "completeness: unknown fax"),
-        ("weights: [", "not valid YAML"),
-    ],
-)  # fmt: skip
-def test_bad_weights_are_rejected_naming_the_file_and_field(
-    tmp_path: Path, text: str, message: str
-):
-    path = tmp_path / "weights.yaml"
-    path.write_text(text)
-    with pytest.raises(QualityWeightsError, match=message) as error:
-        QualityWeights.load(path)
-    assert str(path) in str(error.value)

@@ -225,7 +225,7 @@ def test_the_whole_pipeline_runs_on_postgres(
 ) -> None:
     from bizdev_assets.definitions import ASSETS
     from bizdev_assets.demo.generator import generate_demo
-    from bizdev_assets.golden.contacts_asset import contacts
+    from bizdev_assets.golden.assets import contacts
     from resources.settings import Settings, build_resources
 
     generate_demo(landing, tmp_path / "labels.csv", n_rows=400, seed=3)

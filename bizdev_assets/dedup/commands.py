@@ -19,14 +19,14 @@ from bizdev_assets.dedup.review import (
     decision_rows,
     decisions_from_csv,
 )
+from resources.settings import Settings, build_resources
+from resources.warehouse import Warehouse
 
 review_app = typer.Typer(help="The match review queue and decisions.", no_args_is_help=True)
 console = Console()
 
 
-def _warehouse():
-    from resources.settings import Settings, build_resources
-
+def _warehouse() -> Warehouse:
     return build_resources(Settings.from_env())["warehouse"]
 
 
@@ -124,7 +124,7 @@ def explain(contact: str) -> None:
         console.print(f"{row['record_id_l']} ~ {row['record_id_r']}  {how}  {evidence(row)}")
 
 
-def _resolve(warehouse, contact: str) -> str:
+def _resolve(warehouse: Warehouse, contact: str) -> str:
     """A current contact_id from a contact_id, an ID merged away, or an email."""
     if "@" in contact:
         found = warehouse.query(

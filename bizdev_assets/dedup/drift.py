@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 import dagster as dg
 import polars as pl
 
-from bizdev_assets.dedup.assets import MIN_TRAINING_RECORDS, MODEL_TABLE
 from bizdev_assets.dedup.profile import (
     PROFILE_TABLE,
     current_profile,
     growth,
     population_stability,
 )
+from bizdev_assets.dedup.training import MIN_TRAINING_RECORDS, MODEL_TABLE
 from bizdev_assets.metadata import markdown_table
-from bizdev_assets.normalize.assets import NORMALIZED_TABLE
+from bizdev_assets.normalize.columns import NORMALIZED_TABLE
 from resources.warehouse import Warehouse
 
 

@@ -17,9 +17,7 @@ keeps such a pair's cluster as it was; a full run (`full_refresh`, a new model, 
 decision) re-scores it. Measured: 19 of 99,500 records placed differently after linking
 1,000 new ones (bench/incremental.py).
 
-`choose_mode` says which path the next run takes and why; the run's parameters are
-stored on `contact_clusters` itself (`clustered_at`, `match_threshold`, `review_from`,
-`model_version`), so they can never disagree with the clusters they describe.
+`cluster_run.choose_mode` says when this path is taken instead of a full run.
 """
 
 from __future__ import annotations
@@ -27,7 +25,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -42,126 +40,6 @@ from bizdev_assets.dedup.graph import EDGE_SCHEMA, canonical_pairs, cluster_with
 from bizdev_assets.dedup.model import splink_input
 from bizdev_assets.dedup.review import latest_decisions, review_queue
 from bizdev_assets.dedup.stable_ids import IdAssignment, assign_contact_ids
-from resources.warehouse import Warehouse
-
-# Above this share of new records, scoring them against everything costs about as much
-# as a full run, and a full run also re-checks the existing clusters.
-MAX_NEW_SHARE = 0.2
-
-# The contacts_normalized columns `splink_input` reads: a run loads only these.
-SPLINK_SOURCE_COLUMNS = [
-    "record_id",
-    "first_name",
-    "last_name",
-    "email_match_key",
-    "is_free_email",
-    "email_domain",
-    "phone",
-    "mobile",
-    "company_key",
-    "city",
-    "title",
-]
-
-# Columns that say how contact_clusters was produced; incremental runs need all of them.
-RUN_COLUMNS = ("contact_id", "model_version", "clustered_at", "match_threshold", "review_from")
-
-Mode = Literal["incremental", "full"]
-
-
-@dataclass(frozen=True)
-class PreviousRun:
-    """What the last clustering run was, read from contact_clusters and its neighbours."""
-
-    model_version: int
-    clustered_at: datetime
-    match_threshold: float
-    review_from: float
-    new_records: int  # normalized records without a cluster
-    removed_records: int  # clustered records no longer normalized
-    total_records: int  # normalized records
-    decisions_since: int  # match decisions made after the last run started
-
-
-@dataclass(frozen=True)
-class ModeChoice:
-    mode: Mode
-    reason: str
-    new_records: int | None  # None: no previous run, every record is new
-
-
-def read_previous_run(
-    warehouse: Warehouse, clusters_table: str, normalized_table: str, decisions_table: str
-) -> PreviousRun | None:
-    """The last run's parameters and how the data moved since; None if there is no usable
-    previous run (no table, an empty one, or one written before these columns existed)."""
-    if not warehouse.table_exists(clusters_table):
-        return None
-    columns = warehouse.query(f"select * from {clusters_table} limit 0").columns
-    if not set(RUN_COLUMNS) <= set(columns):
-        return None
-    last = warehouse.query(
-        "select max(model_version) as model_version, min(model_version) as oldest_version, "
-        "max(clustered_at) as clustered_at, max(match_threshold) as match_threshold, "
-        f"max(review_from) as review_from from {clusters_table}"
-    ).row(0, named=True)
-    if last["clustered_at"] is None or last["model_version"] != last["oldest_version"]:
-        return None
-    counts = warehouse.query(
-        f"select (select count(*) from {normalized_table}) as total, "
-        f"(select count(*) from {normalized_table} n where not exists "
-        f"(select 1 from {clusters_table} c where c.record_id = n.record_id)) as new, "
-        f"(select count(*) from {clusters_table} c where not exists "
-        f"(select 1 from {normalized_table} n where n.record_id = c.record_id)) as removed"
-    ).row(0, named=True)
-    decisions_since = 0
-    if warehouse.table_exists(decisions_table):
-        decisions_since = warehouse.query(
-            f"select count(*) as n from {decisions_table} where decided_at >= ?",
-            [last["clustered_at"]],
-        )["n"][0]
-    return PreviousRun(
-        model_version=int(last["model_version"]),
-        clustered_at=last["clustered_at"],
-        match_threshold=float(last["match_threshold"]),
-        review_from=float(last["review_from"]),
-        new_records=int(counts["new"]),
-        removed_records=int(counts["removed"]),
-        total_records=int(counts["total"]),
-        decisions_since=int(decisions_since),
-    )
-
-
-def choose_mode(
-    previous: PreviousRun | None,
-    model_version: int,
-    match_threshold: float,
-    review_from: float,
-    full_refresh: bool = False,
-) -> ModeChoice:
-    """Incremental only when linking the new records alone gives (nearly, see the module
-    docstring) what a full run would; the reason either way, for the run log."""
-    if previous is None:
-        return ModeChoice("full", "no previous clustering with contact IDs and run time", None)
-    new = previous.new_records
-    if full_refresh:
-        return ModeChoice("full", "full refresh requested (config full_refresh)", new)
-    if previous.model_version != model_version:
-        reason = f"match model changed (version {previous.model_version} -> {model_version})"
-    elif previous.match_threshold != match_threshold or previous.review_from != review_from:
-        reason = "match_probability or review_from changed since the last run"
-    elif previous.decisions_since:
-        reason = f"{previous.decisions_since} match decision(s) made since the last run"
-    elif previous.removed_records:
-        reason = f"{previous.removed_records} clustered record(s) no longer normalized"
-    elif new > MAX_NEW_SHARE * previous.total_records:
-        reason = (
-            f"{new} new of {previous.total_records} records "
-            f"(more than {MAX_NEW_SHARE:.0%}): a full run costs about the same"
-        )
-    else:
-        return ModeChoice("incremental", f"{new} new of {previous.total_records} records", new)
-    return ModeChoice("full", reason, new)
 
 
 def _tf_columns(model: dict[str, Any]) -> list[str]:
@@ -244,7 +122,7 @@ def link_new_records(
 ) -> IncrementalResult:
     """Clusters of all records: existing clusters kept whole, new records linked in.
 
-    normalized: every record (SPLINK_SOURCE_COLUMNS suffice). previous: record_id,
+    normalized: every record (model.SPLINK_SOURCE_COLUMNS suffice). previous: record_id,
     cluster_id of the last run, covering every normalized record that is not new.
     Only the new records and the existing clusters they link to are re-clustered (so the
     cost follows the drop, not the table); links and review pairs are those involving a

@@ -12,6 +12,7 @@ counts for little, while a personal mobile counts for a lot.
 from __future__ import annotations
 
 import logging
+import math
 from functools import lru_cache
 from typing import Any
 
@@ -28,6 +29,20 @@ from bizdev_assets.dedup.email_evidence import email_comparison, with_email_patt
 # Splink logs every training step at INFO; keep the run log readable.
 logging.getLogger("splink").setLevel(logging.WARNING)
 
+# The contacts_normalized columns `splink_input` reads: a clustering run loads only these.
+SPLINK_SOURCE_COLUMNS = [
+    "record_id",
+    "first_name",
+    "last_name",
+    "email_match_key",
+    "is_free_email",
+    "email_domain",
+    "phone",
+    "mobile",
+    "company_key",
+    "city",
+    "title",
+]
 SPLINK_INPUT_COLUMNS = [
     "unique_id",
     "forename",
@@ -224,8 +239,6 @@ def train_model(normalized: pl.DataFrame, seed: int = 42) -> dict[str, Any]:
 
 def match_weights_table(model: dict[str, Any]) -> pl.DataFrame:
     """One row per comparison level with its match weight, for the UI."""
-    import math
-
     rows = []
     for comparison in model["comparisons"]:
         for level in comparison["comparison_levels"]:

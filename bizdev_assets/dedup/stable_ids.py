@@ -22,6 +22,7 @@ from datetime import datetime
 
 import polars as pl
 
+HISTORY_TABLE = "contact_id_history"
 HISTORY_SCHEMA = {
     "old_contact_id": pl.String,
     "new_contact_id": pl.String,

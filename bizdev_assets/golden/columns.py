@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import polars as pl
 
+GOLDEN_TABLE = "golden_contacts"
+
 GOLDEN_COLUMNS: dict[str, pl.DataType] = {
     # identity
     "contact_id": pl.String(),  # uuid5(NAMESPACE_URL, "bizdev:" + cluster_id)

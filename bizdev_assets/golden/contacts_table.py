@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import polars as pl
 
+CONTACTS_TABLE = "contacts"
+
 CONTACTS_COLUMNS: dict[str, pl.DataType] = {
     # ADR-013 (migration 0001)
     "id": pl.String(),  # golden contact_id (a UUID)

@@ -9,42 +9,24 @@ that cannot be parsed becomes a row with `read_error` set, which normalization r
 to `contacts_quarantine`, so every line read is accounted for.
 """
 
-import json
 from datetime import UTC, datetime
+from typing import Any
 
 import dagster as dg
 import polars as pl
 
-from bizdev_assets.ingest.canonical import RAW_COLUMNS
-from bizdev_assets.ingest.readers import FileReadResult, RejectedLine, read_contact_bytes
+from bizdev_assets.ingest.file_outcome import (
+    FILE_LOG_TABLE,
+    RAW_TABLE,
+    FileOutcome,
+    IngestSummary,
+    ingest_file,
+)
+from bizdev_assets.ingest.headers import HeaderMapping
 from bizdev_assets.metadata import markdown_table, table_metadata
-from resources.landing import LandingFile, LandingZone, content_hash
+from resources.landing import LandingZone, content_hash
 from resources.pipeline_config import PipelineConfig
 from resources.warehouse import Warehouse
-
-RAW_TABLE = "raw_contact_files"
-FILE_LOG_TABLE = "landing_file_log"
-
-RAW_SCHEMA: dict[str, pl.DataType] = {
-    **{c: pl.String() for c in RAW_COLUMNS},
-    "source_row": pl.Int64(),
-    "read_error": pl.String(),
-    "ingested_at": pl.Datetime("us"),
-}
-FILE_LOG_SCHEMA: dict[str, pl.DataType] = {
-    "file_hash": pl.String(),
-    "source_file": pl.String(),
-    "source_type": pl.String(),
-    "size_bytes": pl.Int64(),
-    "etag": pl.String(),  # S3 ETag of the object read; null for a local file
-    "status": pl.String(),  # loaded | rejected
-    "rows_read": pl.Int64(),
-    "lines_rejected": pl.Int64(),
-    "error": pl.String(),
-    "warnings": pl.String(),  # JSON list
-    "ingested_at": pl.Datetime("us"),
-    "normalized_at": pl.Datetime("us"),
-}
 
 
 def file_hashes_by_status(warehouse: Warehouse) -> dict[str, set[str]]:
@@ -57,86 +39,6 @@ def file_hashes_by_status(warehouse: Warehouse) -> dict[str, set[str]]:
         status: set(log.filter(pl.col("status") == status)["file_hash"])
         for status in ("loaded", "rejected")
     }
-
-
-def add_etag_column(warehouse: Warehouse) -> None:
-    """Warehouses created before bucket landing zones have a file log without `etag`."""
-    if not warehouse.table_exists(FILE_LOG_TABLE):
-        return
-    warehouse.append_many(
-        {}, sql_after=[(f"alter table {FILE_LOG_TABLE} add column if not exists etag varchar", [])]
-    )
-
-
-def rows_for_warehouse(result: FileReadResult, ingested_at: datetime) -> pl.DataFrame:
-    """Readable rows plus one row per unparseable line (with `read_error`), in file order."""
-    good = result.rows.with_columns(
-        pl.lit(None, pl.String).alias("read_error"), pl.lit(ingested_at).alias("ingested_at")
-    )
-    bad = _rejected_rows(result, result.rejected_lines, ingested_at)
-    both = pl.concat([good.select(list(RAW_SCHEMA)), bad], how="vertical_relaxed")
-    return both.cast(RAW_SCHEMA).sort("source_sheet", "source_row", nulls_last=False)
-
-
-def _rejected_rows(
-    result: FileReadResult, lines: list[RejectedLine], ingested_at: datetime
-) -> pl.DataFrame:
-    return pl.DataFrame(
-        {
-            "file_hash": [result.file_hash] * len(lines),
-            "source_file": [result.source_file] * len(lines),
-            "source_type": [result.source_type] * len(lines),
-            "source_sheet": [line.source_sheet for line in lines],
-            "source_row": [line.source_row for line in lines],
-            "attributes": [
-                json.dumps({"_raw_line": line.raw_content}, ensure_ascii=False) for line in lines
-            ],
-            "read_error": [line.reason for line in lines],
-            "ingested_at": [ingested_at] * len(lines),
-        },
-        schema={k: v for k, v in RAW_SCHEMA.items() if k in _REJECTED_COLUMNS},
-    ).select(
-        [
-            pl.col(c) if c in _REJECTED_COLUMNS else pl.lit(None, dtype).alias(c)
-            for c, dtype in RAW_SCHEMA.items()
-        ]
-    )
-
-
-_REJECTED_COLUMNS = {
-    "file_hash",
-    "source_file",
-    "source_type",
-    "source_sheet",
-    "source_row",
-    "attributes",
-    "read_error",
-    "ingested_at",
-}
-
-
-def file_log_row(
-    landing_file: LandingFile, result: FileReadResult, ingested_at: datetime
-) -> pl.DataFrame:
-    return pl.DataFrame(
-        [
-            {
-                "file_hash": result.file_hash,
-                "source_file": landing_file.key,
-                "source_type": result.source_type,
-                "size_bytes": landing_file.size,
-                "etag": landing_file.etag,
-                "status": "rejected" if result.error else "loaded",
-                "rows_read": result.rows.height,
-                "lines_rejected": len(result.rejected_lines),
-                "error": result.error,
-                "warnings": json.dumps(result.warnings, ensure_ascii=False),
-                "ingested_at": ingested_at,
-                "normalized_at": None,
-            }
-        ],
-        schema=FILE_LOG_SCHEMA,
-    )
 
 
 @dg.asset(
@@ -152,12 +54,10 @@ def raw_contact_files(
     warehouse: Warehouse,
     pipeline_config: PipelineConfig,
 ) -> dg.MaterializeResult:
-    mapping = pipeline_config.header_mapping()
-    add_etag_column(warehouse)
+    mapping = HeaderMapping.load(pipeline_config.header_overrides_path())
     hashes = file_hashes_by_status(warehouse)
     seen = hashes["loaded"]
-    loaded, rejected, previews = [], [], []
-    already_seen = rows_this_run = 0
+    summary = IngestSummary()
     for landing_file in landing.list_files():
         try:
             data = landing.read_bytes(landing_file.key)
@@ -166,45 +66,47 @@ def raw_contact_files(
             continue
         file_hash = content_hash(data)
         if file_hash in seen:
-            already_seen += 1
+            summary.already_ingested += 1
             continue
         seen.add(file_hash)
-        result = read_contact_bytes(data, landing_file.key, mapping)
-        now = datetime.now(UTC).replace(tzinfo=None)
-        rows = rows_for_warehouse(result, now)
+        outcome = ingest_file(landing_file, data, mapping, datetime.now(UTC).replace(tzinfo=None))
         if file_hash in hashes["rejected"]:
             # A retry of a rejected file: its old log row (it has no rows) gives way.
             warehouse.append_many(
                 {}, sql_after=[(f"delete from {FILE_LOG_TABLE} where file_hash = ?", [file_hash])]
             )
-        warehouse.append_many(
-            {RAW_TABLE: rows, FILE_LOG_TABLE: file_log_row(landing_file, result, now)}
+        warehouse.append_many({RAW_TABLE: outcome.rows, FILE_LOG_TABLE: outcome.log_row})
+        _log_outcome(context, outcome)
+        summary.add(outcome)
+    return dg.MaterializeResult(metadata=_metadata(summary, warehouse.row_count(RAW_TABLE)))
+
+
+def _log_outcome(context: dg.AssetExecutionContext, outcome: FileOutcome) -> None:
+    for warning in outcome.read.warnings:
+        context.log.warning(warning)
+    if outcome.rejected:
+        context.log.error(outcome.read.error)
+    else:
+        context.log.info(
+            f"{outcome.key}: {outcome.read.rows.height} rows, "
+            f"{len(outcome.read.rejected_lines)} malformed lines"
         )
-        for warning in result.warnings:
-            context.log.warning(warning)
-        if result.error:
-            context.log.error(result.error)
-            rejected.append({"file": landing_file.key, "error": result.error})
-        else:
-            context.log.info(
-                f"{landing_file.key}: {result.rows.height} rows, "
-                f"{len(result.rejected_lines)} malformed lines"
-            )
-            loaded.append(landing_file.key)
-        rows_this_run += rows.height
-        previews.append(rows.head(5))
-    new_rows = pl.concat(previews) if previews else pl.DataFrame(schema=RAW_SCHEMA)
+
+
+def _metadata(summary: IngestSummary, total_rows: int) -> dict[str, Any]:
     metadata = table_metadata(
-        new_rows,
-        warehouse.row_count(RAW_TABLE),
+        summary.preview(),
+        total_rows,
         ["source_file", "source_row", "first_name", "last_name", "email", "company"],
     )
-    metadata["rows_this_run"] = dg.MetadataValue.int(rows_this_run)
+    metadata["rows_this_run"] = dg.MetadataValue.int(summary.rows)
     metadata |= {
-        "files_loaded": dg.MetadataValue.int(len(loaded)),
-        "files_rejected": dg.MetadataValue.int(len(rejected)),
-        "files_already_ingested": dg.MetadataValue.int(already_seen),
+        "files_loaded": dg.MetadataValue.int(len(summary.loaded)),
+        "files_rejected": dg.MetadataValue.int(len(summary.rejected)),
+        "files_already_ingested": dg.MetadataValue.int(summary.already_ingested),
     }
-    if rejected:
-        metadata["rejected_files"] = dg.MetadataValue.md(markdown_table(pl.DataFrame(rejected)))
-    return dg.MaterializeResult(metadata=metadata)
+    if summary.rejected:
+        metadata["rejected_files"] = dg.MetadataValue.md(
+            markdown_table(pl.DataFrame(summary.rejected))
+        )
+    return metadata

@@ -7,22 +7,16 @@ written: a batch that breaks it is not stored (its files stay pending) and the b
 check stops the downstream assets.
 """
 
-import json
 from datetime import UTC, datetime
 
 import dagster as dg
 import polars as pl
 
-from bizdev_assets.ingest.assets import FILE_LOG_TABLE, RAW_TABLE
-from bizdev_assets.ingest.canonical import RAW_COLUMNS
+from bizdev_assets.ingest.file_outcome import FILE_LOG_TABLE, RAW_TABLE
 from bizdev_assets.metadata import markdown_table, table_metadata
-from bizdev_assets.normalize.columns import NORMALIZED_COLUMNS, QUARANTINE_COLUMNS
-from bizdev_assets.normalize.contacts import normalize_contacts
-from bizdev_assets.normalize.schema import validate_normalized
+from bizdev_assets.normalize.batch import NormalizedBatch, normalize_batch
+from bizdev_assets.normalize.columns import NORMALIZED_TABLE, QUARANTINE_TABLE
 from resources.warehouse import Warehouse
-
-NORMALIZED_TABLE = "contacts_normalized"
-QUARANTINE_TABLE = "contacts_quarantine"
 
 CONTRACT_CHECK = "pandera_contract"
 RECONCILIATION_CHECK = "raw_rows_reconcile"
@@ -36,39 +30,6 @@ def pending_raw_rows(warehouse: Warehouse) -> pl.DataFrame:
         f"select r.* from {RAW_TABLE} r join {FILE_LOG_TABLE} f using (file_hash) "
         "where f.normalized_at is null order by r.source_file, r.source_sheet, r.source_row"
     )
-
-
-def quarantine_unreadable(raw: pl.DataFrame) -> pl.DataFrame:
-    """Lines the reader could not parse, in the quarantine's shape."""
-    bad = raw.filter(pl.col("read_error").is_not_null())
-    return bad.select(
-        "file_hash",
-        "source_file",
-        "source_sheet",
-        "source_row",
-        pl.col("read_error").alias("reason"),
-        pl.col("attributes")
-        .map_elements(lambda a: json.loads(a).get("_raw_line"), return_dtype=pl.String)
-        .alias("raw_content"),
-    ).cast(QUARANTINE_COLUMNS)
-
-
-def contract_failures_by_file(normalized: pl.DataFrame) -> dict[str, list[str]]:
-    """source_file -> pandera failures, for the files whose rows break the contract."""
-    failures = {}
-    for (source_file,), part in normalized.group_by("source_file"):
-        problems = validate_normalized(part)
-        if problems:
-            failures[source_file] = problems
-    return failures
-
-
-def split_batch(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Raw rows -> (normalized, quarantined), the pure heart of this step."""
-    readable = raw.filter(pl.col("read_error").is_null()).select(RAW_COLUMNS)
-    normalized, quarantined = normalize_contacts(readable)
-    quarantined = pl.concat([quarantine_unreadable(raw), quarantined.cast(QUARANTINE_COLUMNS)])
-    return normalized, quarantined
 
 
 @dg.multi_asset(
@@ -107,86 +68,87 @@ def split_batch(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         ),
     ],
 )
-def normalized_contacts(context: dg.AssetExecutionContext, warehouse: Warehouse):
+def contacts_normalized(context: dg.AssetExecutionContext, warehouse: Warehouse):
     raw = pending_raw_rows(warehouse)
+    batch = normalize_batch(raw)
     if raw.is_empty():
         context.log.info("no new raw rows to normalize")
-        normalized = pl.DataFrame(schema=NORMALIZED_COLUMNS)
-        quarantined = pl.DataFrame(schema=QUARANTINE_COLUMNS)
-        failures: dict[str, list[str]] = {}
         if not warehouse.table_exists(NORMALIZED_TABLE):
             # Downstream assets read these tables: create them empty on a first run
             # whose files were all rejected.
             warehouse.append_many(
                 {
-                    NORMALIZED_TABLE: normalized,
-                    QUARANTINE_TABLE: quarantined.with_columns(
+                    NORMALIZED_TABLE: batch.normalized,
+                    QUARANTINE_TABLE: batch.quarantined.with_columns(
                         pl.lit(None, pl.Datetime("us")).alias("quarantined_at")
                     ),
                 }
             )
-    else:
-        normalized, quarantined = split_batch(raw)
-        failures = contract_failures_by_file(normalized)
-        held_back = list(failures)
-        if held_back:
-            context.log.error(
-                f"{len(held_back)} file(s) break the contract and stay pending: "
-                + "; ".join(f"{f}: {msgs[0]}" for f, msgs in failures.items())
-            )
-            normalized = normalized.filter(~pl.col("source_file").is_in(held_back))
-            quarantined = quarantined.filter(~pl.col("source_file").is_in(held_back))
-            raw = raw.filter(~pl.col("source_file").is_in(held_back))
-    if not raw.is_empty():
-        now = datetime.now(UTC).replace(tzinfo=None)
-        warehouse.append_many(
-            {
-                NORMALIZED_TABLE: normalized,
-                QUARANTINE_TABLE: quarantined.with_columns(pl.lit(now).alias("quarantined_at")),
-            },
-            sql_after=[
-                (
-                    f"update {FILE_LOG_TABLE} set normalized_at = ? "
-                    "where file_hash in (select unnest(?::varchar[]))",
-                    [now, raw["file_hash"].unique().to_list()],
-                )
-            ],
+    elif batch.failures:
+        context.log.error(
+            f"{len(batch.held_back)} file(s) break the contract and stay pending: "
+            + "; ".join(f"{f}: {msgs[0]}" for f, msgs in batch.failures.items())
         )
+    if batch.file_hashes:
+        _store(warehouse, batch, datetime.now(UTC).replace(tzinfo=None))
         context.log.info(
-            f"normalized {normalized.height} rows, quarantined {quarantined.height} rows"
+            f"normalized {batch.normalized.height} rows, "
+            f"quarantined {batch.quarantined.height} rows"
         )
-    # Files that break the contract are held back (never stored), so the table itself
-    # always satisfies it: the check warns rather than blocks the files that passed.
-    yield dg.AssetCheckResult(
-        check_name=CONTRACT_CHECK,
-        asset_key=NORMALIZED_TABLE,
-        passed=not failures,
-        severity=dg.AssetCheckSeverity.WARN if failures else dg.AssetCheckSeverity.ERROR,
-        metadata={
-            "rows_stored": normalized.height,
-            "files_held_back": ", ".join(failures),
-            "failures": "\n".join(f"{f}: {m}" for f, msgs in failures.items() for m in msgs[:5]),
-        },
-    )
+    yield _contract_check(batch)
     yield _reconciliation(warehouse)
     yield dg.MaterializeResult(
         asset_key=NORMALIZED_TABLE,
         metadata=table_metadata(
-            normalized,
+            batch.normalized,
             warehouse.row_count(NORMALIZED_TABLE),
             ["record_id", "full_name", "email", "phone", "company", "country"],
         )
-        if not normalized.is_empty()
+        if not batch.normalized.is_empty()
         else {"dagster/row_count": warehouse.row_count(NORMALIZED_TABLE), "rows_this_run": 0},
     )
     yield dg.MaterializeResult(
         asset_key=QUARANTINE_TABLE,
         metadata=table_metadata(
-            quarantined,
+            batch.quarantined,
             warehouse.row_count(QUARANTINE_TABLE),
             ["source_file", "source_row", "reason"],
         )
-        | _reasons(quarantined),
+        | _reasons(batch.quarantined),
+    )
+
+
+def _store(warehouse: Warehouse, batch: NormalizedBatch, now: datetime) -> None:
+    """Both tables and the stored files' `normalized_at`, in one transaction."""
+    warehouse.append_many(
+        {
+            NORMALIZED_TABLE: batch.normalized,
+            QUARANTINE_TABLE: batch.quarantined.with_columns(pl.lit(now).alias("quarantined_at")),
+        },
+        sql_after=[
+            (
+                f"update {FILE_LOG_TABLE} set normalized_at = ? "
+                "where file_hash in (select unnest(?::varchar[]))",
+                [now, batch.file_hashes],
+            )
+        ],
+    )
+
+
+def _contract_check(batch: NormalizedBatch) -> dg.AssetCheckResult:
+    # Files that break the contract are held back (never stored), so the table itself
+    # always satisfies it: the check warns rather than blocks the files that passed.
+    failures = batch.failures
+    return dg.AssetCheckResult(
+        check_name=CONTRACT_CHECK,
+        asset_key=NORMALIZED_TABLE,
+        passed=not failures,
+        severity=dg.AssetCheckSeverity.WARN if failures else dg.AssetCheckSeverity.ERROR,
+        metadata={
+            "rows_stored": batch.normalized.height,
+            "files_held_back": ", ".join(failures),
+            "failures": "\n".join(f"{f}: {m}" for f, msgs in failures.items() for m in msgs[:5]),
+        },
     )
 
 

@@ -1,12 +1,15 @@
-"""Column contract of `contacts_normalized` (name -> polars dtype).
+"""Column contracts of `contacts_normalized` and `contacts_quarantine` (name -> polars dtype).
 
-Shared by the normalizer that produces it, its pandera schema, and the dedup,
-survivorship and quality stages that read it. Add a column here first.
+Shared by the normalizer that produces them, the pandera schema, and the dedup,
+survivorship and quality stages that read them. Add a column here first.
 """
 
 from __future__ import annotations
 
 import polars as pl
+
+NORMALIZED_TABLE = "contacts_normalized"
+QUARANTINE_TABLE = "contacts_quarantine"
 
 NORMALIZED_COLUMNS: dict[str, pl.DataType] = {
     # identity and provenance

@@ -3,14 +3,12 @@
 import dagster as dg
 import polars as pl
 
-from bizdev_assets.golden.assets import GOLDEN_TABLE
+from bizdev_assets.golden.columns import GOLDEN_TABLE
 from bizdev_assets.metadata import markdown_table, table_metadata
-from bizdev_assets.quality.scoring import score_contacts, score_distribution
+from bizdev_assets.quality.scoring import SCORES_TABLE, score_contacts, score_distribution
+from bizdev_assets.quality.weights import COMPONENTS, QualityWeights
 from resources.pipeline_config import PipelineConfig
 from resources.warehouse import Warehouse
-
-SCORES_TABLE = "contact_quality_scores"
-COMPONENTS = ["completeness", "validity", "uniqueness", "freshness", "consistency"]
 
 
 @dg.asset(
@@ -29,8 +27,9 @@ COMPONENTS = ["completeness", "validity", "uniqueness", "freshness", "consistenc
 def contact_quality_scores(warehouse: Warehouse, pipeline_config: PipelineConfig):
     """quality_score (DECIMAL(3,2), ADR-013) with its named components beside it:
     completeness, validity, uniqueness, freshness, consistency (weights in YAML)."""
+    weights = QualityWeights.load(pipeline_config.quality_weights_path())
     golden = warehouse.read_table(GOLDEN_TABLE)
-    scores = score_contacts(golden, pipeline_config.weights())
+    scores = score_contacts(golden, weights)
 
     as_float = scores["quality_score"].cast(pl.Float64)
     in_range = (
