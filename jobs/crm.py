@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import dagster as dg
 
-CRM_PULLS = dg.AssetSelection.assets(
-    "crm_hubspot_contacts",
-    "crm_hubspot_companies",
-    "crm_salesforce_contacts",
-    "crm_salesforce_accounts",
+from bizdev_assets.crm.assets import (
+    crm_hubspot_companies,
+    crm_hubspot_contacts,
+    crm_hubspot_push,
+    crm_salesforce_accounts,
+    crm_salesforce_contacts,
+    crm_salesforce_push,
 )
-CRM_PUSHES = dg.AssetSelection.assets("crm_hubspot_push", "crm_salesforce_push")
+
+CRM_PULLS = dg.AssetSelection.assets(
+    crm_hubspot_contacts, crm_hubspot_companies, crm_salesforce_contacts, crm_salesforce_accounts
+)
+CRM_PUSHES = dg.AssetSelection.assets(crm_hubspot_push, crm_salesforce_push)
 SYNC_CRON = "*/2 * * * *"
 
 crm_sync = dg.define_asset_job(

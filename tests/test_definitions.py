@@ -70,3 +70,9 @@ def test_contacts_refresh_selects_the_chain_but_not_training():
 
 def test_contact_model_training_selects_only_the_match_model():
     assert selected_keys("contact_model_training") == {"contact_match_model"}
+
+
+def test_crm_sync_selects_every_pull_and_push_and_crm_pull_only_the_pulls():
+    pulls = CRM_TABLES - {"crm_hubspot_push", "crm_salesforce_push"}
+    assert selected_keys("crm_sync") == CRM_TABLES
+    assert selected_keys("crm_pull") == pulls
