@@ -2,16 +2,20 @@
 
 Files arrive from Excel on German laptops (cp1252, `;`), CRMs (UTF-8 with BOM, `,`)
 and hand-merged lists (half UTF-8, half Latin-1), so decoding falls back line by line
-and the delimiter is chosen by which one yields a header we recognise.
+and the delimiter is chosen by which one yields a header we recognise. Decoding and
+line ends are in `text_decoding.py`.
+
+Records are parsed in chunks as the caller consumes them (`rows_per_chunk`), so a wide
+or long file never exists as one frame of Python strings. A record that breaks the
+file's width over several lines (an unclosed quote) is read again line by line: only
+the line with the stray quote is rejected, not the hundred lines its quote swallowed.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import gc
 import io
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -21,54 +25,29 @@ from bizdev_assets.ingest.parsed import (
     ParsedFile,
     ParsedSheet,
     RejectedLine,
+    SheetChunk,
     UnreadableFile,
+    rows_per_chunk,
     string_frame,
     unique_headers,
 )
+from bizdev_assets.ingest.text_decoding import decode_text, physical_lines, shown_line
+from resources.ingest_limits import IngestLimits
+from resources.landing.base import printable
 
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _SNIFF_BYTES = 64 * 1024
-_CHUNK_ROWS = 50_000  # rows turned into a frame at a time, bounding Python-object memory
 
-# A contact's notes field can be huge; the csv module's 128 KiB default rejects it.
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+# The csv module's field limit is a process-wide setting: each read sets it to the
+# configured `max_field_chars`, so an over-long cell stops the parser at the limit (its
+# record is rejected, naming the setting) instead of being built whole in memory.
+_SNIFF_FIELD_LIMIT = 2**31 - 1
 
 HeaderScorer = Callable[[list[str]], int]
 """Counts how many of a candidate header row's columns map onto canonical fields."""
 
-
-def decode_text(data: bytes) -> tuple[str, str | None]:
-    """Decode bytes to text; returns the text and a warning when a fallback was needed.
-
-    UTF-8 (BOM stripped) is tried on the whole file first. When that fails, each line
-    is decoded on its own as UTF-8 or else Windows-1252, so a Latin-1 export reads
-    correctly and a file pasted together from both still keeps every line right.
-    """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace"), None
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError:
-        pass
-    lines = data.splitlines(keepends=True)
-    decoded: list[str] = []
-    fallback = 0
-    for line in lines:
-        try:
-            decoded.append(line.decode("utf-8"))
-        except UnicodeDecodeError:
-            fallback += 1
-            try:
-                decoded.append(line.decode("cp1252"))
-            except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
-                decoded.append(line.decode("latin-1"))
-    text = "".join(decoded).removeprefix("\ufeff")
-    warning = (
-        f"not valid UTF-8: {fallback} of {len(lines)} lines were read as Windows-1252 "
-        "(Western European); check accented names, and export as UTF-8 next time"
-    )
-    return text, warning
+__all__ = ["DELIMITERS", "HeaderScorer", "decode_text", "read_delimited", "sniff_delimiter"]
 
 
 @dataclass(frozen=True)
@@ -81,11 +60,13 @@ class _Candidate:
 def sniff_delimiter(text: str, tried: tuple[str, ...], score_header: HeaderScorer) -> str:
     """Pick the delimiter whose header row has recognised columns and steady widths.
 
-    Raises UnreadableFile naming the delimiters tried when none works.
+    Raises UnreadableFile naming the delimiters tried when none works, or saying the
+    first line is data when a delimiter splits every line evenly but names no field.
     """
     sample = text[:_SNIFF_BYTES]
     truncated = len(text) > len(sample)
     candidates = []
+    headerless = 0  # columns of an evenly split file whose first line names no field
     for delimiter in tried:
         records = [r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter) if r]
         if truncated and len(records) > 1:
@@ -99,70 +80,52 @@ def sniff_delimiter(text: str, tried: tuple[str, ...], score_header: HeaderScore
         consistency = steady / len(body) if body else 1.0
         if mapped:
             candidates.append(_Candidate(delimiter, mapped, consistency))
+        elif body and consistency >= 0.9:
+            headerless = headerless or len(header)
     if candidates:
         best = max(candidates, key=lambda c: (c.consistency >= 0.9, c.mapped, c.consistency))
         return best.delimiter
     first_line = sample.splitlines()[0].strip() if sample.strip() else ""
     if not any(d in first_line for d in DELIMITERS) and score_header([first_line]):
         return ","  # a one-column list, e.g. just "Email"
+    if headerless:
+        raise UnreadableFile(
+            f"has no header row naming a known contact field: its lines split evenly into "
+            f"{headerless} columns, but the first line matches no known header, so it may "
+            "be data. If it is data, add a header row (e.g. Name,Email,Company) as the "
+            "first line; if it is the header, map its columns in a header override file "
+            "(BIZDEV_HEADER_OVERRIDES)."
+        )
     names = ", ".join(_DELIMITER_NAMES.get(d, repr(d)) for d in tried)
     raise UnreadableFile(
         f"could not find the column delimiter: tried {names}, and none gave a header row "
         f"of two or more columns naming a known contact field (first line: "
-        f"{first_line[:120]!r}). Re-export it as CSV with a header row, or add the "
+        f"{shown_line(first_line)}). Re-export it as CSV with a header row, or add the "
         "headers to a header override file."
     )
 
 
-def read_delimited(data: bytes, suffix: str, score_header: HeaderScorer) -> ParsedFile:
+def read_delimited(
+    data: bytes, suffix: str, score_header: HeaderScorer, limits: IngestLimits
+) -> ParsedFile:
     """Parse a delimited text file into one sheet; bad records become rejected lines."""
-    text, decode_warning = decode_text(data)
+    text, decode_warnings = decode_text(data)
     if not text or text.isspace():
         raise UnreadableFile("is empty (only whitespace); re-export it and drop it again")
-    if "\n" not in text:
-        text = text.replace("\r", "\n")  # classic Mac line ends
     explicit, text, skipped_lines = _explicit_delimiter(text)
     if explicit:
         tried: tuple[str, ...] = (explicit,)
     else:
         tried = ("\t",) if suffix == ".tsv" else DELIMITERS
+    csv.field_size_limit(_SNIFF_FIELD_LIMIT)
     delimiter = sniff_delimiter(text, tried, score_header)
+    csv.field_size_limit(limits.max_field_chars)
     parsed = ParsedFile(source_type="tsv" if delimiter == "\t" else "csv")
-    if decode_warning:
-        parsed.warnings.append(decode_warning)
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # millions of small lists make the cyclic GC rescan for nothing
-    try:
-        sheet, spans = _parse(text, delimiter, skipped_lines, parsed)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    if spans:
-        _attach_raw_lines(text, spans, skipped_lines, parsed)
-        parsed.warnings.append(
-            f"{len(parsed.rejected)} malformed record(s) skipped; see rejected lines"
-        )
-    if sheet.frame.height == 0:
-        parsed.warnings.append("has a header row but no data rows")
-    parsed.sheets.append(sheet)
+    parsed.warnings.extend(decode_warnings)
+    reader = _Reader(text, delimiter, skipped_lines, parsed, limits)
+    reader.read_header()
+    parsed.sheets.append(ParsedSheet(sheet=None, chunks=reader.chunks()))
     return parsed
-
-
-def physical_lines(text: str) -> Iterator[str]:
-    """Yield the text line by line, each ending kept (csv needs it inside quoted fields).
-
-    Splits on line feeds only. Cheaper than io.StringIO, which copies the whole text
-    into a 4-bytes-per-character buffer; files with bare carriage-return line ends are
-    converted up front in read_delimited.
-    """
-    start, find, length = 0, text.find, len(text)
-    while start < length:
-        end = find("\n", start)
-        if end < 0:
-            yield text[start:]
-            return
-        yield text[start : end + 1]
-        start = end + 1
 
 
 def _explicit_delimiter(text: str) -> tuple[str | None, str, int]:
@@ -174,77 +137,212 @@ def _explicit_delimiter(text: str) -> tuple[str | None, str, int]:
     return None, text, 0
 
 
-def _parse(
-    text: str, delimiter: str, line_offset: int, parsed: ParsedFile
-) -> tuple[ParsedSheet, list[tuple[int, int, str]]]:
-    """Read all records; returns the sheet and (start, end, reason) of rejected ones.
+def _blank(record: list[str]) -> bool:
+    """An empty line, a line of spaces, or a line of only delimiters (`;;;`)."""
+    if len(record) == 1:
+        return not record[0].strip()
+    return not any(record)
 
-    A record's source_row is the physical line it starts on: one past where the
-    previous record ended, so quoted multi-line fields still point at their start.
+
+_LONG_FIELD = "a field holds more than"
+_RUNAWAY = "malformed line: a quote opened here is never closed, so it swallowed the lines after it"
+
+
+def _csv_reason_long(limits: IngestLimits, subject: str = "a field") -> str:
+    return (
+        f"{subject} holds more than {limits.max_field_chars:,} characters; "
+        f"{limits.how_to_raise('max_field_chars')}, or shorten the value"
+    )
+
+
+def _csv_reason(exc: csv.Error, limits: IngestLimits) -> str:
+    message = str(exc)
+    if "new-line character" in message:
+        return "malformed line: a line break inside a field that is not quoted"
+    if "field larger than field limit" in message:
+        return _csv_reason_long(limits)
+    return f"malformed line ({message})"
+
+
+class _Reader:
+    """One pass of csv.reader over the text, handed out in chunks of records.
+
+    A record's source_row is the physical line it starts on: one past where the previous
+    record ended, so quoted multi-line fields still point at their start.
     """
-    reader = csv.reader(physical_lines(text), delimiter=delimiter)
-    header: list[str] | None = None
-    width = 0
-    chunks: list[pl.DataFrame] = []
-    rows: list[list[str]] = []
-    row_numbers: list[int] = []
-    spans: list[tuple[int, int, str]] = []
-    previous_end = 0
-    while True:
+
+    def __init__(
+        self, text: str, delimiter: str, offset: int, parsed: ParsedFile, limits: IngestLimits
+    ) -> None:
+        self.text, self.delimiter, self.offset = text, delimiter, offset
+        self.parsed, self.limits = parsed, limits
+        self.tap: list[str] = []  # the physical lines of the record being read
+        self.reader = csv.reader(self._tapped(physical_lines(text)), delimiter=delimiter)
+        self.previous_end = 0
+        self.spans: list[tuple[int, int, str]] = []  # (first line, last line, reason)
+        self.headers: list[str] = []
+
+    def _tapped(self, lines: Iterator[str]) -> Iterator[str]:
+        for line in lines:
+            self.tap.append(line)
+            yield line
+
+    def _next(self) -> tuple[int, list[str]] | None:
+        """The next non-blank record and the line it starts on; None at the end."""
+        while True:
+            self.tap = []
+            try:
+                record = next(self.reader)
+            except StopIteration:
+                return None
+            except csv.Error as exc:
+                reason = _csv_reason(exc, self.limits)
+                self.spans.append((self.previous_end + 1, self.reader.line_num, reason))
+                self.previous_end = self.reader.line_num
+                continue
+            start, self.previous_end = self.previous_end + 1, self.reader.line_num
+            if _blank(record):
+                self.parsed.blank_lines += 1
+                continue
+            return start, record
+
+    def read_header(self) -> None:
+        first = self._next()
+        if first is None:
+            raise UnreadableFile("is empty (no header row); re-export it and drop it again")
+        if len(first[1]) > self.limits.max_columns:
+            raise UnreadableFile(
+                f"has {len(first[1]):,} columns in its header row; "
+                f"{self.limits.how_to_raise('max_columns')}. Keep only the contact columns."
+            )
+        self.headers, warnings = unique_headers(first[1])
+        self.parsed.warnings.extend(warnings)
+
+    def chunks(self) -> Iterator[SheetChunk]:
+        width = len(self.headers)
+        per_chunk = rows_per_chunk(width)
+        rows: list[list[str]] = []
+        numbers: list[int] = []
+        read = 0
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # millions of small lists make the cyclic GC rescan for nothing
         try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            spans.append((previous_end + 1, reader.line_num, f"malformed line: {exc}"))
-            previous_end = reader.line_num
-            continue
-        start, previous_end = previous_end + 1, reader.line_num
-        if not record or (len(record) == 1 and not record[0].strip()):
-            continue  # blank line
-        if header is None:
-            header, header_warnings = unique_headers(record)
-            parsed.warnings.extend(header_warnings)
-            width = len(header)
-            continue
-        if len(record) != width:
-            reason = f"malformed line: expected {width} fields, found {len(record)}"
-            if previous_end > start:
-                reason += (
-                    f" (the record runs from line {start + line_offset} to "
-                    f"{previous_end + line_offset}; check for an unbalanced quote)"
+            while (item := self._next()) is not None:
+                start, record = item
+                if len(record) != width:
+                    self._reject_width(start, len(record), width)
+                    continue
+                if len(self.tap) > 2 and self._swallowed_records(width):
+                    self.spans.append((start, self.previous_end, _RUNAWAY))
+                    continue
+                rows.append(record)
+                numbers.append(start + self.offset)
+                read += 1
+                if len(rows) >= per_chunk:
+                    yield self._chunk(rows, numbers)
+                    rows, numbers = [], []
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        if rows or read == 0:
+            yield self._chunk(rows, numbers)
+        if self.spans:
+            recovered_rows, recovered_numbers = self._second_pass(width)
+            if recovered_rows:
+                read += len(recovered_rows)
+                yield self._chunk(recovered_rows, recovered_numbers)
+            self.parsed.warnings.append(
+                f"{len(self.parsed.rejected)} malformed record(s) skipped; see rejected lines"
+            )
+        if read == 0:
+            self.parsed.warnings.append("has a header row but no data rows")
+
+    def _chunk(self, rows: list[list[str]], numbers: list[int]) -> SheetChunk:
+        return SheetChunk(
+            headers=self.headers,
+            frame=string_frame(len(self.headers), rows),
+            source_rows=pl.Series("source_row", numbers, dtype=pl.Int64),
+        )
+
+    def _swallowed_records(self, width: int) -> bool:
+        """A quoted field over several lines whose lines are records of the file: a quote
+        that was never closed, not a multi-line note."""
+        inner = self.tap[1:]
+        whole = sum(1 for line in inner if line.count(self.delimiter) == width - 1)
+        return whole >= 0.8 * len(inner)
+
+    def _reject_width(self, start: int, found: int, width: int) -> None:
+        reason = f"malformed line: expected {width} fields, found {found}"
+        if self.previous_end > start:
+            reason += (
+                f" (the record runs from line {start + self.offset} to "
+                f"{self.previous_end + self.offset}: an unbalanced quote; each of those "
+                "lines is read on its own)"
+            )
+        self.spans.append((start, self.previous_end, reason))
+
+    def _second_pass(self, width: int) -> tuple[list[list[str]], list[int]]:
+        """Copy out the raw lines of rejected records. A record that ran over several lines
+        is re-read line by line: lines with balanced quotes and the right width load, each
+        other line is rejected on its own."""
+        spans, parsed = self.spans, self.parsed
+        recovered: list[list[str]] = []
+        numbers: list[int] = []
+        lines: list[str] = []
+        current = 0
+        for number, line in enumerate(physical_lines(self.text), start=1):
+            while current < len(spans) and number > spans[current][1]:
+                self._settle(spans[current], lines, width, recovered, numbers)
+                lines, current = [], current + 1
+            if current == len(spans):
+                break
+            if number >= spans[current][0]:
+                lines.append(line)
+        if current < len(spans):
+            self._settle(spans[current], lines, width, recovered, numbers)
+        parsed.rejected.sort(key=lambda r: r.source_row)
+        return recovered, numbers
+
+    def _settle(self, span, lines, width, recovered, numbers) -> None:
+        start, end, reason = span
+        if reason.startswith(_LONG_FIELD):
+            reason = self._long_field_reason(lines[0] if lines else "")
+        if end == start or len(lines) < 2:
+            raw = "".join(lines).rstrip("\r\n")
+            self.parsed.rejected.append(RejectedLine(None, start + self.offset, reason, raw))
+            return
+        for number, line in enumerate(lines, start=start):
+            try:
+                record = next(csv.reader([line], delimiter=self.delimiter), [])
+            except csv.Error as exc:
+                raw = line.rstrip("\r\n")
+                why = _csv_reason(exc, self.limits)
+                self.parsed.rejected.append(RejectedLine(None, number + self.offset, why, raw))
+                continue
+            if _blank(record):
+                self.parsed.blank_lines += 1
+            elif len(record) == width and line.count('"') % 2 == 0:
+                recovered.append(record)
+                numbers.append(number + self.offset)
+            else:
+                why = (
+                    "an unbalanced quote on this line"
+                    if line.count('"') % 2
+                    else f"expected {width} fields, found {len(record)}"
                 )
-            spans.append((start, previous_end, reason))
-            continue
-        rows.append(record)
-        row_numbers.append(start + line_offset)
-        if len(rows) >= _CHUNK_ROWS:
-            chunks.append(string_frame(header, rows))
-            rows = []
-    if header is None:
-        raise UnreadableFile("is empty (no header row); re-export it and drop it again")
-    chunks.append(string_frame(header, rows))
-    frame = pl.concat(chunks, rechunk=False) if len(chunks) > 1 else chunks[0]
-    source_rows = pl.Series("source_row", row_numbers, dtype=pl.Int64)
-    return ParsedSheet(sheet=None, frame=frame, source_rows=source_rows), spans
+                raw = line.rstrip("\r\n")
+                self.parsed.rejected.append(
+                    RejectedLine(None, number + self.offset, f"malformed line: {why}", raw)
+                )
 
-
-def _attach_raw_lines(
-    text: str, spans: list[tuple[int, int, str]], line_offset: int, parsed: ParsedFile
-) -> None:
-    """Second pass, only when something was rejected: copy out the raw physical lines.
-
-    `spans` are (first line, last line, reason), in file order and non-overlapping.
-    """
-    parts: list[list[str]] = [[] for _ in spans]
-    current = 0
-    for number, line in enumerate(physical_lines(text), start=1):
-        while current < len(spans) and number > spans[current][1]:
-            current += 1
-        if current == len(spans):
-            break
-        if number >= spans[current][0]:
-            parts[current].append(line)
-    for (start, _, reason), lines in zip(spans, parts, strict=True):
-        raw = "".join(lines).rstrip("\r\n")
-        parsed.rejected.append(RejectedLine(None, start + line_offset, reason, raw))
+    def _long_field_reason(self, line: str) -> str:
+        """Which column's value broke the field limit: the fields before it fit."""
+        try:
+            before = next(
+                csv.reader([line[: self.limits.max_field_chars]], delimiter=self.delimiter), []
+            )
+        except csv.Error:
+            before = []
+        index = max(len(before) - 1, 0)
+        column = self.headers[index] if index < len(self.headers) else f"column_{index + 1}"
+        return _csv_reason_long(self.limits, f"column {printable(column, 80)!r}")
