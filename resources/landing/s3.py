@@ -67,10 +67,10 @@ class S3Landing(LandingZone):
     # (uploads slower than this, e.g. huge multipart ones, could be missed by the sensor;
     # the ingest asset, which lists everything, still reads them on its next run).
     settle_seconds: int = 60
-    # List calls a sensor tick spends on keys behind the frontier (see s3_cursor.py): a
-    # key that sorts before the newest one, or an object rewritten in place, is found
-    # within (objects / 1,000 / sweep_pages_per_tick) ticks.
-    sweep_pages_per_tick: int = 3
+    # Seconds a sensor tick spends listing, frontier and sweep (s3_cursor.py): a key
+    # that sorts before the newest one, or an object rewritten in place, is found within
+    # one sweep of the bucket, (objects / 1,000) list calls spread over ticks.
+    sweep_seconds: float = 1.0
 
     _client: Any = PrivateAttr(default=None)
 
@@ -140,7 +140,7 @@ class S3Landing(LandingZone):
         whole prefix: see `s3_cursor.py` for the frontier and the sweep."""
         now, settle = time.time_ns(), self.settle_seconds * 10**9
         state = BucketCursor.load(cursor, now, settle)
-        new = state.advance(self._page, limit, self.sweep_pages_per_tick, now, settle)
+        new = state.advance(self._page, limit, self.sweep_seconds, now, settle)
         return new, state.dump()
 
     def _page(self, start_after: str) -> tuple[list[Listed], bool]:

@@ -6,10 +6,11 @@ by time. So a tick does two bounded things:
 - **frontier**: list from the last key seen onwards. Drop zones mostly grow by keys that
   sort last (dated folders, timestamped names), and those are found on the next tick
   whatever the bucket's size: one list call when nothing is new.
-- **sweep**: list a few pages (`pages_per_tick`) of the keys behind the frontier,
-  continuing where the last tick stopped, and report those modified since the sweep
-  before this one began. That finds a key that sorts before the frontier and an object
-  rewritten in place, within one sweep of the bucket (its pages / `pages_per_tick` ticks).
+- **sweep**: list pages of the keys behind the frontier until the tick has spent about
+  `sweep_seconds` (at least one page), continuing where the last tick stopped, and report those modified
+  since the sweep before this one began. That finds a key that sorts before the frontier
+  and an object rewritten in place within one sweep of the bucket: a 100,000-object
+  bucket is 100 pages, a few ticks on S3 (~0.1 s a page), ~50 ticks on a slow server.
 
 An object is reported once per version: `taken` remembers the (key, ETag) fingerprints
 reported while they are recent enough for a sweep to meet them again, and forgets them
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -68,11 +70,13 @@ class BucketCursor:
         self,
         list_page: ListPage,
         limit: int,
-        pages_per_tick: int,
+        sweep_seconds: float,
         now_ns: int,
         settle_ns: int,
     ) -> list[LandingFile]:
-        """At most `limit` new files: the frontier's first, then the sweep's."""
+        """At most `limit` new files: the frontier's first, then the sweep's. The sweep
+        lists at least one page, then more until the tick has spent `sweep_seconds`."""
+        deadline = time.monotonic() + sweep_seconds
         new: list[LandingFile] = []
         while len(new) < limit:
             listed, more = list_page(self.frontier)
@@ -84,9 +88,7 @@ class BucketCursor:
                     new.append(item)
             if not (more and listed):
                 break
-        for _ in range(pages_per_tick):
-            if len(new) >= limit:
-                break
+        while len(new) < limit:
             listed, more = list_page(self.sweep_after)
             finished = not (more and listed)
             for key, item in listed:
@@ -103,6 +105,8 @@ class BucketCursor:
                 self.since_ns = self.cycle_start_ns - settle_ns
                 self.cycle_start_ns = now_ns
                 self.sweep_after = ""
+                break
+            if time.monotonic() >= deadline:
                 break
         return new
 
