@@ -209,6 +209,7 @@ def file_log_row(
     landing_file: LandingFile, result: FileReadResult, ingested_at: datetime
 ) -> pl.DataFrame:
     """The file's `landing_file_log` row: loaded or rejected, with counts and the reason."""
+    rows_stored = result.rows.height + len(result.rejected_lines)
     return pl.DataFrame(
         [
             {
@@ -223,7 +224,8 @@ def file_log_row(
                 "error": result.error,
                 "warnings": json.dumps(_log_warnings(result), ensure_ascii=False),
                 "ingested_at": ingested_at,
-                "normalized_at": None,
+                # A file with no rows has nothing to normalize: it is never left pending.
+                "normalized_at": None if result.error or rows_stored else ingested_at,
             }
         ],
         schema=FILE_LOG_SCHEMA,

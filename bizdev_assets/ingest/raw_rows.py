@@ -75,7 +75,7 @@ def to_raw(
         "source_sheet": pl.lit(origin.source_sheet, dtype=pl.String),
         "source_row": pl.lit(rows),
         "source_record_id": cell(RECORD_ID),
-        "attributes": _attributes_json(unmapped),
+        "attributes": pl.lit(_attributes(frame, unmapped)),
         **{name: cell(name) for name in CANONICAL_FIELDS},
     }
     raw = frame.select(**{name: columns[name] for name in RAW_COLUMNS})
@@ -115,26 +115,36 @@ def _over_long(
     return rejected, keep
 
 
-def _attributes_json(unmapped: list[tuple[str, str]]) -> pl.Expr:
-    """`{"header": "value", ...}` of the non-empty unmapped cells, else null.
+def _attributes(frame: pl.DataFrame, unmapped: list[tuple[str, str]]) -> pl.Series:
+    """`{"header": "value", ...}` of each row's non-empty unmapped cells, else null.
 
     Built in polars rather than per-row json.dumps (a million rows would take seconds)
-    but produces the same text as json.dumps(..., ensure_ascii=False).
+    but produces the same text as json.dumps(..., ensure_ascii=False). The cells are
+    unpivoted and the empty ones dropped first, so a wide, sparse export costs what its
+    filled cells cost.
     """
     if not unmapped:
-        return pl.lit(None, dtype=pl.String)
-    pairs = []
-    for header, name in unmapped:
-        key = json.dumps(header, ensure_ascii=False)
-        column = pl.col(name)
-        safe = pl.when(formula_like(column)).then(pl.lit("'") + column).otherwise(column)
-        value = (
-            pl.struct(safe.alias(""))
-            .struct.json_encode()
-            .str.strip_prefix('{"":')
-            .str.strip_suffix("}")
-        )
-        present = column.is_not_null() & (column != "")
-        pairs.append(pl.when(present).then(pl.lit(f"{key}: ") + value))
-    body = pl.concat_str(pairs, separator=", ", ignore_nulls=True)
-    return pl.when(body != "").then(pl.lit("{") + body + pl.lit("}"))
+        return pl.Series("attributes", [None] * frame.height, dtype=pl.String)
+    keys = {name: json.dumps(header, ensure_ascii=False) + ": " for header, name in unmapped}
+    cells = (
+        frame.select(list(keys))
+        .with_row_index("__row")
+        .unpivot(index="__row", variable_name="__column", value_name="__value")
+        .filter(pl.col("__value").is_not_null() & (pl.col("__value") != ""))
+    )
+    value = pl.col("__value")
+    escaped = pl.when(formula_like(value)).then(pl.lit("'") + value).otherwise(value)
+    encoded = pl.struct(escaped.alias("")).struct.json_encode()
+    pairs = cells.select(
+        "__row",
+        pair=pl.col("__column").replace_strict(keys, return_dtype=pl.String)
+        + encoded.str.strip_prefix('{"":').str.strip_suffix("}"),
+    )
+    joined = pairs.group_by("__row", maintain_order=True).agg(pl.col("pair").str.join(", "))
+    rows = pl.DataFrame({"__row": pl.arange(0, frame.height, eager=True, dtype=pl.UInt32)})
+    return (
+        rows.join(joined, on="__row", how="left", maintain_order="left")
+        .select(pl.lit("{") + pl.col("pair") + pl.lit("}"))
+        .to_series()
+        .alias("attributes")
+    )

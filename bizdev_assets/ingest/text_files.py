@@ -117,6 +117,7 @@ def read_delimited(
         tried: tuple[str, ...] = (explicit,)
     else:
         tried = ("\t",) if suffix == ".tsv" else DELIMITERS
+    _refuse_too_wide(text, tried, limits)
     csv.field_size_limit(_SNIFF_FIELD_LIMIT)
     delimiter = sniff_delimiter(text, tried, score_header)
     csv.field_size_limit(limits.max_field_chars)
@@ -126,6 +127,19 @@ def read_delimited(
     reader.read_header()
     parsed.sheets.append(ParsedSheet(sheet=None, chunks=reader.chunks()))
     return parsed
+
+
+def _refuse_too_wide(text: str, tried: tuple[str, ...], limits: IngestLimits) -> None:
+    """A header row wider than max_columns is refused before anything is parsed (it may
+    not even fit the delimiter sniffer's sample)."""
+    end = text.find("\n", 0, 64 * 1024 * 1024)
+    first = text[: end if end >= 0 else 64 * 1024 * 1024]
+    width = max(first.count(d) for d in tried) + 1
+    if width > limits.max_columns:
+        raise UnreadableFile(
+            f"has about {width:,} columns in its header row; "
+            f"{limits.how_to_raise('max_columns')}. Keep only the contact columns."
+        )
 
 
 def _explicit_delimiter(text: str) -> tuple[str | None, str, int]:
@@ -176,38 +190,33 @@ class _Reader:
     ) -> None:
         self.text, self.delimiter, self.offset = text, delimiter, offset
         self.parsed, self.limits = parsed, limits
-        self.tap: list[str] = []  # the physical lines of the record being read
-        self.reader = csv.reader(self._tapped(physical_lines(text)), delimiter=delimiter)
+        self.reader = csv.reader(physical_lines(text), delimiter=delimiter)
         self.previous_end = 0
         self.spans: list[tuple[int, int, str]] = []  # (first line, last line, reason)
         self.headers: list[str] = []
 
-    def _tapped(self, lines: Iterator[str]) -> Iterator[str]:
-        for line in lines:
-            self.tap.append(line)
-            yield line
-
-    def _next(self) -> tuple[int, list[str]] | None:
-        """The next non-blank record and the line it starts on; None at the end."""
+    def _records(self) -> Iterator[tuple[int, list[str]]]:
+        """Each non-blank record and the line it starts on (the hot loop: kept inline)."""
+        reader, parsed = self.reader, self.parsed
         while True:
-            self.tap = []
             try:
-                record = next(self.reader)
+                record = next(reader)
             except StopIteration:
-                return None
+                return
             except csv.Error as exc:
                 reason = _csv_reason(exc, self.limits)
-                self.spans.append((self.previous_end + 1, self.reader.line_num, reason))
-                self.previous_end = self.reader.line_num
+                self.spans.append((self.previous_end + 1, reader.line_num, reason))
+                self.previous_end = reader.line_num
                 continue
-            start, self.previous_end = self.previous_end + 1, self.reader.line_num
-            if _blank(record):
-                self.parsed.blank_lines += 1
+            start, self.previous_end = self.previous_end + 1, reader.line_num
+            first = record[0] if record else ""
+            if (not first and not any(record)) or (len(record) == 1 and not first.strip()):
+                parsed.blank_lines += 1
                 continue
-            return start, record
+            yield start, record
 
     def read_header(self) -> None:
-        first = self._next()
+        first = next(self._records(), None)
         if first is None:
             raise UnreadableFile("is empty (no header row); re-export it and drop it again")
         if len(first[1]) > self.limits.max_columns:
@@ -227,12 +236,11 @@ class _Reader:
         gc_was_enabled = gc.isenabled()
         gc.disable()  # millions of small lists make the cyclic GC rescan for nothing
         try:
-            while (item := self._next()) is not None:
-                start, record = item
+            for start, record in self._records():
                 if len(record) != width:
                     self._reject_width(start, len(record), width)
                     continue
-                if len(self.tap) > 2 and self._swallowed_records(width):
+                if self.previous_end - start >= 2 and self._swallowed_records(record, width):
                     self.spans.append((start, self.previous_end, _RUNAWAY))
                     continue
                 rows.append(record)
@@ -264,12 +272,12 @@ class _Reader:
             source_rows=pl.Series("source_row", numbers, dtype=pl.Int64),
         )
 
-    def _swallowed_records(self, width: int) -> bool:
-        """A quoted field over several lines whose lines are records of the file: a quote
-        that was never closed, not a multi-line note."""
-        inner = self.tap[1:]
+    def _swallowed_records(self, record: list[str], width: int) -> bool:
+        """A quoted field over three or more lines whose lines are records of the file: a
+        quote that was never closed, not a multi-line note."""
+        inner = [line for field in record if "\n" in field for line in field.split("\n")[1:]]
         whole = sum(1 for line in inner if line.count(self.delimiter) == width - 1)
-        return whole >= 0.8 * len(inner)
+        return bool(inner) and whole >= 0.8 * len(inner)
 
     def _reject_width(self, start: int, found: int, width: int) -> None:
         reason = f"malformed line: expected {width} fields, found {found}"
