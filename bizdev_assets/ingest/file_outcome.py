@@ -112,13 +112,11 @@ def ingest_file(
 
 
 def unread_outcome(landing_file: LandingFile, error: str, ingested_at: datetime) -> FileOutcome:
-    """A file refused before its content was read (over the size limit, not a regular
-    file...): rejected, identified by its name, size and version instead of its bytes,
-    so the next run retries it under the same log row."""
-    version = (
-        f"{landing_file.key}\0{landing_file.size}\0{landing_file.etag or landing_file.modified_ns}"
-    )
-    pseudo_hash = hashlib.sha256(version.encode("utf-8", "surrogateescape")).hexdigest()
+    """A file refused before its content was read (over the size limit, unreadable):
+    rejected, identified by its name instead of its bytes, so each later run retries it
+    under the same log row."""
+    unread = f"unread\0{landing_file.key}".encode("utf-8", "surrogateescape")
+    pseudo_hash = hashlib.sha256(unread).hexdigest()
     result = failed(landing_file.name, b"", error, file_hash=pseudo_hash)
     _make_printable(result)
     rows = rows_for_warehouse(result, ingested_at)
