@@ -15,12 +15,16 @@ from pathlib import Path
 
 import dagster as dg
 import polars as pl
+import pytest
 
 from bizdev_assets.demo.generator import generate_demo
 from jobs.crm import CRM_PULLS, CRM_PUSHES
 from resources.settings import Settings, build_resources
 from resources.warehouse import PostgresWarehouse
 from tests.crm_support import hubspot_writes, materialize, salesforce_writes, table
+
+# The custom fields exist: an admin created them by hand (a fresh account has none).
+pytestmark = pytest.mark.usefixtures("hubspot_bizdev_fields", "salesforce_bizdev_fields")
 
 
 def test_round_trip_with_conflicts_and_an_audit_trail(crm_settings, landing, hubspot, salesforce):

@@ -10,11 +10,15 @@ from pathlib import Path
 
 import dagster as dg
 import polars as pl
+import pytest
 
 from bizdev_assets.crm.mapping import CrmMapping
 from bizdev_assets.demo.generator import generate_demo
 from jobs.crm import CRM_PULLS, CRM_PUSHES
 from tests.crm_support import materialize, table
+
+# The custom fields exist: an admin created them by hand (a fresh account has none).
+pytestmark = pytest.mark.usefixtures("hubspot_bizdev_fields", "salesforce_bizdev_fields")
 
 ATTEMPTS = 7  # the resource's default max_retries (6) + the first try
 
@@ -22,6 +26,7 @@ ATTEMPTS = 7  # the resource's default max_retries (6) + the first try
 def test_429s_then_a_500_mid_run_then_the_next_run_finishes(
     crm_settings, landing, hubspot, salesforce
 ):
+
     generate_demo(landing, landing.parent / "labels.csv", n_rows=300, seed=5)
     # HubSpot: the first batch is rate-limited twice and goes through; the second batch
     # meets a 500 that outlasts every retry. Salesforce: the same with its own limit error.
