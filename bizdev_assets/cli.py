@@ -17,7 +17,7 @@ from bizdev_assets.dedup.commands import explain, review_app
 from bizdev_assets.definitions import ASSETS
 from bizdev_assets.demo.generator import generate_demo
 from resources.settings import Settings, build_resources, warehouse_for
-from resources.warehouse import is_postgres_url
+from resources.warehouse import PostgresWarehouse
 from resources.warehouse.migrations import current_revision
 
 app = typer.Typer(help="bizdev: contact files in, golden contacts out.", no_args_is_help=True)
@@ -69,10 +69,10 @@ def export_model(
 def db_upgrade() -> None:
     """Apply the ADR-013 migrations to BIZDEV_WAREHOUSE (Postgres: Alembic; DuckDB: create)."""
     settings = Settings.from_env()
-    warehouse = warehouse_for(settings.warehouse)
-    if is_postgres_url(settings.warehouse):
+    warehouse = warehouse_for(settings.warehouse, sslmode=settings.warehouse_sslmode)
+    if isinstance(warehouse, PostgresWarehouse):
         warehouse.migrate()
-        console.print(f"{warehouse.location}: at migration {current_revision(settings.warehouse)}")
+        console.print(f"{warehouse.location}: at migration {current_revision(warehouse.dsn)}")
     else:
         warehouse.create_adr_tables()
         console.print(f"{warehouse.location}: ADR-013 tables present")

@@ -197,6 +197,8 @@ class DuckDBWarehouse(Warehouse):
                         [now] * len(managed),
                     )
                     con.execute(f"alter table {name} add primary key ({_quoted(key)})")
+                elif name not in MIGRATED_TABLES:
+                    _add_missing_columns(con, name)
                 table_columns = set(_columns(con, name))
                 changed = " or ".join(f't."{c}" is distinct from s."{c}"' for c in values)
                 deleted = 0
@@ -255,6 +257,7 @@ class DuckDBWarehouse(Warehouse):
         name = check_identifier(table)
         con.register("incoming", frame)
         if _exists(con, name):
+            _add_missing_columns(con, name)
             columns = ", ".join(f'"{c}"' for c in frame.columns)
             con.execute(f"insert into {name} ({columns}) select {columns} from incoming")
         else:
@@ -268,6 +271,16 @@ def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
             "select 1 from information_schema.tables where table_name = ?", [name]
         ).fetchall()
     )
+
+
+def _add_missing_columns(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Columns the registered `incoming` frame has and the table lacks (a table written by
+    an older version), added with the types DuckDB gives the frame's columns."""
+    have = set(_columns(con, name))
+    incoming = con.execute("describe select * from incoming").fetchall()
+    for column, column_type, *_ in incoming:
+        if column not in have:
+            con.execute(f'alter table {name} add column "{column}" {column_type}')
 
 
 def _columns(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
