@@ -18,7 +18,12 @@ WRITE_ROUTES = ("batch/upsert", "batch/update", "batch/create", "batch/archive")
 
 def hubspot_crm(server, **options) -> HubSpotCrm:
     """A HubSpot client of the local server, with short backoffs."""
-    options = {"backoff_seconds": 0.01, "max_backoff_seconds": 0.05, **options}
+    options = {
+        "backoff_seconds": 0.01,
+        "max_backoff_seconds": 0.05,
+        "allow_insecure_http": True,  # the local server speaks plain HTTP
+        **options,
+    }
     return HubSpotCrm(server.token, server.url, **options)
 
 

@@ -209,6 +209,7 @@ def test_crm_settings_from_the_environment_reach_the_crm(monkeypatch, tmp_path, 
         "HUBSPOT_ACCESS_TOKEN": hubspot.token,
         "HUBSPOT_API_BASE": hubspot.url,
         "BIZDEV_CRM_BACKOFF_SECONDS": "0.01",
+        "BIZDEV_ALLOW_INSECURE_HTTP": "1",  # the local server speaks plain HTTP
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
