@@ -159,13 +159,13 @@ def run_outcome(result) -> tuple[str, int]:
 
 def _crm_summary(result, crm: str) -> str:
     failed = {k: v for k, v in _failures(result).items() if k.startswith(f"crm_{crm}_")}
-    if failed:
-        step, reason = next(iter(failed.items()))
-        not_run = [e.step_key for e in result.get_step_skipped_events() if crm in e.step_key]
-        after = f" ({', '.join(not_run)} not run)" if not_run else ""
-        return f"failed: {step}: {reason}{after}"
     pulled = _metadata(result, f"crm_{crm}_contacts")
     pushed = _metadata(result, f"crm_{crm}_push")
+    if failed:
+        step, reason = next(iter(failed.items()))
+        push = f"crm_{crm}_push"
+        after = f" ({push} not run)" if push not in failed and not pushed else ""
+        return f"failed: {step}: {reason}{after}"
     if pushed.get("skipped") is True or pulled.get("skipped") is True:
         return "skipped: " + str(pushed.get("reason") or pulled.get("reason"))
     if not pushed and not pulled:
