@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from bizdev_assets.crm.mapping import CrmMapping  # noqa: E402
 from bizdev_assets.crm.pull import pull_object, pull_table  # noqa: E402
 from bizdev_assets.crm.push import PushOptions, push_contacts  # noqa: E402
+from bizdev_assets.crm.setup import run_setup  # noqa: E402
 from bizdev_assets.crm.state import RunRecord  # noqa: E402
 from resources.warehouse import DuckDBWarehouse  # noqa: E402
 from tests.crm_support import golden_frames  # noqa: E402
@@ -102,12 +103,14 @@ def main() -> None:
             for name, frame in frames.items():
                 warehouse.replace_table(name, frame)
             if crm_type == "hubspot":
-                server = HubSpotServer()
-                client = HubSpotCrm(server.token, server.url)
+                server = HubSpotServer()  # plain HTTP on 127.0.0.1
+                client = HubSpotCrm(server.token, server.url, allow_insecure_http=True)
             else:
                 server = SalesforceServer()
                 client = SalesforceCrm(**server.credentials(), ca_bundle=str(server.ca_path))
             try:
+                # The servers start as fresh accounts: create the mapping's custom fields.
+                run_setup(client, CrmMapping.shipped(crm_type), dry_run=False)
                 bench_crm(crm_type, client, warehouse, args.contacts, args.changed)
             finally:
                 server.close()
