@@ -267,3 +267,17 @@ def test_a_warehouse_whose_file_log_predates_etag_ingests_new_files(
         "select source_file, etag from landing_file_log order by 1"
     )
     assert log.rows() == [("ada.csv", None), ("grace.csv", None)]
+
+
+def test_duckdb_adds_a_column_a_newer_frame_brings_but_leaves_a_table_of_another_shape(
+    tmp_path: Path,
+) -> None:
+    warehouse = DuckDBWarehouse(path=str(tmp_path / "w.duckdb"))
+    warehouse.append_rows("crm_sync_runs", pl.DataFrame({"run_id": ["r1"], "status": ["ok"]}))
+    newer = pl.DataFrame({"run_id": ["r2"], "status": ["ok"], "warnings": ["left out: x"]})
+    warehouse.append_rows("crm_sync_runs", newer)  # a version that writes one column more
+    assert warehouse.read_table("crm_sync_runs")["warnings"].to_list() == [None, "left out: x"]
+
+    warehouse.query("alter table crm_sync_runs rename column status to state")
+    with pytest.raises(duckdb.Error, match="status"):
+        warehouse.append_rows("crm_sync_runs", newer)
