@@ -45,8 +45,6 @@ def file_hashes_by_status(warehouse: Warehouse) -> dict[str, set[str]]:
     group_name="ingest",
     kinds={"duckdb", "polars"},
     description=__doc__,
-    # CRM pulls drop the contacts changed in the CRM into the landing zone (crm/).
-    deps=["crm_hubspot_contacts", "crm_salesforce_contacts"],
 )
 def raw_contact_files(
     context: dg.AssetExecutionContext,
