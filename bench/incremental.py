@@ -7,25 +7,39 @@ holds back `--new` random records as the new drop, and resolves the others with 
 path once (cached under bench/out/incremental_<source>_<n>/). Then, each in a fresh process so
 peak RSS is its own, it times the dedup stage of `contact_clusters` (read the records,
 score, cluster, assign contact IDs; no writes) on the incremental path and on the full
-path over all records, and reports how many records the two place differently.
+path over all records, and reports how many records the two place differently: a
+markdown table, then one JSON line per path.
+
+Polars, DuckDB and the dedup modules are imported inside the functions the measuring
+processes run: the launching process stays light and starts fast.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
-import subprocess
-import sys
-import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
+from bench.harness import OUT, Stopwatch, emit, measure_in_fresh_process, peak_rss_mb, print_table
+
+MODES = ("incremental", "full")
+COLUMNS = {
+    "path": "{mode}",
+    "records": "{records:,}",
+    "new records": "{new_records:,}",
+    "pairs scored": "{pairs_scored:,}",
+    "dedup stage": "{dedup_stage_s:.2f} s",
+    "read": "{steps_s[read_records_and_clusters]:.2f} s",
+    "score + cluster": "{steps_s[score_and_cluster]:.2f} s",
+    "assign IDs": "{steps_s[assign_contact_ids]:.2f} s",
+    "peak RSS": "{peak_rss_mb:,} MB",
+    "placed differently from full": "{records_placed_differently:,}",
+}
 
 
-def prepare(source: Path, new: int, folder: Path) -> None:
+def prepare(source: Path, new: int, folder: Path) -> dict[str, Any]:
     """A warehouse holding all normalized records, the model, and the existing records'
     clusters from a full run (the state an incremental run starts from)."""
     import duckdb
@@ -50,9 +64,9 @@ def prepare(source: Path, new: int, folder: Path) -> None:
         )
     new_ids = records["record_id"].sample(new, seed=1)
     existing = records.filter(~pl.col("record_id").is_in(new_ids.implode()))
-    started = time.perf_counter()
+    watch = Stopwatch()
     result = cluster_contacts(existing, json.loads(model))
-    print(f"resolved {existing.height:,} existing records in {time.perf_counter() - started:.0f}s")
+    resolve_s = watch.seconds
     clusters = assign_contact_ids(result.clusters, None, datetime(2026, 1, 1)).clusters
     folder.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(folder / "warehouse.duckdb")) as con:
@@ -61,9 +75,10 @@ def prepare(source: Path, new: int, folder: Path) -> None:
         con.execute("create or replace table contacts_normalized as select * from records")
         con.execute("create or replace table contact_clusters as select * from clusters")
         con.execute("create or replace table model as select ? as model_json", [model])
+    return {"existing_records": existing.height, "resolve_s": round(resolve_s, 1)}
 
 
-def measure(folder: Path, mode: str) -> dict:
+def measure(folder: Path, mode: str) -> dict[str, Any]:
     """One path's dedup stage, timed step by step (runs in its own process)."""
     import duckdb
     import polars as pl
@@ -74,15 +89,7 @@ def measure(folder: Path, mode: str) -> dict:
     from bizdev_assets.dedup.review import DECISION_SCHEMA
     from bizdev_assets.dedup.stable_ids import assign_contact_ids
 
-    steps = {}
-    started = last = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal last
-        now = time.perf_counter()
-        steps[name] = round(now - last, 2)
-        last = now
-
+    watch = Stopwatch()
     with duckdb.connect(str(folder / "warehouse.duckdb"), read_only=True) as con:
         columns = ", ".join(SPLINK_SOURCE_COLUMNS)
         records = con.sql(f"select {columns} from contacts_normalized").pl()
@@ -90,28 +97,28 @@ def measure(folder: Path, mode: str) -> dict:
             "select record_id, cluster_id, contact_id, contact_created_at from contact_clusters"
         ).pl()
         model = json.loads(con.sql("select model_json from model").fetchall()[0][0])
-    lap("read_records_and_clusters")
+    watch.lap("read_records_and_clusters")
     decisions = pl.DataFrame(schema=DECISION_SCHEMA)
     now = datetime(2026, 2, 1)
     if mode == "incremental":
         linked = link_new_records(records, previous, model, 0.95, decisions, 0.5)
         result = linked.result
-        lap("score_and_cluster")
+        watch.lap("score_and_cluster")
         assignment = assign_ids_to_touched(result.clusters, linked.touched, previous, now, set())
     else:
         result = cluster_contacts(records, model, decisions=decisions)
-        lap("score_and_cluster")
+        watch.lap("score_and_cluster")
         assignment = assign_contact_ids(result.clusters, previous, now)
-    lap("assign_contact_ids")
+    watch.lap("assign_contact_ids")
     assignment.clusters.select("record_id", "cluster_id").write_parquet(folder / f"{mode}.parquet")
     return {
         "mode": mode,
         "records": records.height,
         "new_records": records.height - previous.height,
         "pairs_scored": result.pairs_scored,
-        "dedup_stage_s": round(time.perf_counter() - started, 2),
-        "steps_s": steps,
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "dedup_stage_s": round(watch.seconds, 2),
+        "steps_s": {name: round(seconds, 2) for name, seconds in watch.laps.items()},
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 
@@ -131,39 +138,34 @@ def records_placed_differently(folder: Path) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, default=OUT / "rows_1000000")
     parser.add_argument("--new", type=int, default=10_000)
-    parser.add_argument("--step", help=argparse.SUPPRESS)
+    parser.add_argument("--step", choices=["prepare", *MODES], help=argparse.SUPPRESS)
     args = parser.parse_args()
-    folder = OUT / f"incremental_{args.source.name}_{args.new}"
+    source = args.source.resolve()
+    folder = OUT / f"incremental_{source.name}_{args.new}"
     if args.step == "prepare":
-        prepare(args.source, args.new, folder)
+        emit(prepare(source, args.new, folder))
         return
     if args.step:
-        print(json.dumps(measure(folder, args.step)))
+        emit(measure(folder, args.step))
         return
 
-    def step(name: str) -> str:
-        # A child inherits its parent's peak RSS: this process stays small.
-        done = subprocess.run(
-            [sys.executable, __file__, "--source", str(args.source), "--new", str(args.new)]
-            + ["--step", name],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
-        if done.returncode:
-            sys.exit(f"step {name} failed:\n{done.stderr[-5000:]}")
-        return done.stdout.strip().splitlines()[-1]
+    def step(name: str) -> dict[str, Any]:
+        command = ["--source", str(source), "--new", str(args.new), "--step", name]
+        return measure_in_fresh_process(Path(__file__), command)
 
     if not (folder / "warehouse.duckdb").exists():
-        print(step("prepare"))
-    figures = {mode: json.loads(step(mode)) for mode in ("incremental", "full")}
-    figures["records_placed_differently"] = records_placed_differently(folder)
-    print(json.dumps(figures, indent=2))
+        prepared = step("prepare")
+        print(
+            f"resolved {prepared['existing_records']:,} existing records "
+            f"in {prepared['resolve_s']:.0f}s"
+        )
+    incremental, full = (step(mode) for mode in MODES)
+    incremental["records_placed_differently"] = records_placed_differently(folder)
+    print_table([incremental, full], COLUMNS)
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     main()

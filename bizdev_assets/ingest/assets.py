@@ -41,8 +41,6 @@ from resources.warehouse import Warehouse
     group_name="ingest",
     kinds={"duckdb", "polars"},
     description=__doc__,
-    # CRM pulls drop the contacts changed in the CRM into the landing zone (crm/).
-    deps=["crm_hubspot_contacts", "crm_salesforce_contacts"],
 )
 def raw_contact_files(
     context: dg.AssetExecutionContext,

@@ -137,14 +137,14 @@ def _store(warehouse: Warehouse, batch: NormalizedBatch, now: datetime) -> None:
 
 
 def _contract_check(batch: NormalizedBatch) -> dg.AssetCheckResult:
-    # Files that break the contract are held back (never stored), so the table itself
-    # always satisfies it: the check warns rather than blocks the files that passed.
+    # Files that break the contract are held back (never stored), and a broken contract
+    # blocks downstream (docs/pipeline.md): ERROR, so the blocking check stops the run.
     failures = batch.failures
     return dg.AssetCheckResult(
         check_name=CONTRACT_CHECK,
         asset_key=NORMALIZED_TABLE,
         passed=not failures,
-        severity=dg.AssetCheckSeverity.WARN if failures else dg.AssetCheckSeverity.ERROR,
+        severity=dg.AssetCheckSeverity.ERROR,
         metadata={
             "rows_stored": batch.normalized.height,
             "files_held_back": ", ".join(failures),
