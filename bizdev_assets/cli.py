@@ -17,7 +17,8 @@ from bizdev_assets.crm.commands import crm_app
 from bizdev_assets.dedup.commands import explain, review_app
 from bizdev_assets.definitions import ASSETS
 from bizdev_assets.demo.generator import generate_demo
-from resources.settings import Settings, build_resources, warehouse_for
+from resources.landing import LandingZone, LocalLanding
+from resources.settings import DEFAULT_LANDING, Settings, build_resources, warehouse_for
 from resources.warehouse import PostgresWarehouse
 from resources.warehouse.migrations import current_revision
 
@@ -90,6 +91,17 @@ def ensure_dagster_home() -> Path:
     return home
 
 
+def writes_demo_data(settings: Settings, landing: LandingZone) -> bool:
+    """Demo files go only into the embedded default's folder (`BIZDEV_LANDING` unset),
+    and only when it is absent or holds nothing at all: never into a configured landing
+    zone, and not into one whose entries are merely unreadable (a FIFO, dot-files)."""
+    return (
+        settings.landing == DEFAULT_LANDING
+        and isinstance(landing, LocalLanding)
+        and landing.is_empty()
+    )
+
+
 @app.command("run")
 def run(
     demo_rows: int = typer.Option(DEFAULT_DEMO_ROWS, help="Rows of demo data if landing is empty."),
@@ -106,7 +118,7 @@ def run(
     settings = Settings.from_env()
     resources = build_resources(settings)
     generated = ""
-    if not settings.landing.startswith("s3://") and not resources["landing"].list_files():
+    if writes_demo_data(settings, resources["landing"]):
         labels = Path(settings.landing).resolve().parent / "labels" / "demo_labels.csv"
         report = generate_demo(Path(settings.landing), labels, n_rows=demo_rows)
         generated = f"{len(report.files)} demo files ({report.rows:,} rows) generated into it"
@@ -191,7 +203,12 @@ def print_summary(result, resources: dict, home: Path, generated: str, elapsed: 
     table.add_row(
         "files read",
         f"{raw.get('files_loaded', 0)} loaded, {raw.get('files_rejected', 0)} rejected, "
-        f"{raw.get('files_already_ingested', 0)} already ingested",
+        f"{raw.get('files_already_ingested', 0)} already ingested"
+        + (
+            f", {ignored} not read (see the run log)"
+            if (ignored := raw.get("files_ignored"))
+            else ""
+        ),
     )
     table.add_row("rows in", f"{raw.get('rows_this_run', 0):,}")
     table.add_row("rows quarantined", f"{quarantine.get('rows_this_run', 0):,}")

@@ -15,6 +15,7 @@ from typing import Any
 import dagster as dg
 
 from resources.crm import HUBSPOT_PUBLIC_API, HubSpotResource, SalesforceResource
+from resources.ingest_limits import LIMIT_SETTINGS, IngestLimits
 from resources.landing import LandingZone, LocalLanding
 from resources.pipeline_config import PipelineConfig
 from resources.warehouse import DuckDBWarehouse, PostgresWarehouse, Warehouse, is_postgres_url
@@ -49,6 +50,8 @@ class Settings:
     crm_mirror: bool = False
     crm_lookback_minutes: float = 5.0
     crm_backoff_seconds: float = 1.0  # first wait after a 429 / 5xx; doubles per retry
+    # Ingest limits (docs/settings.md): limit name -> value, only those set; None = default.
+    ingest_limits: dict[str, float] | None = None
     # Transport security (docs/settings.md, docs/production.md).
     allow_insecure_http: bool = False  # http:// CRM API bases, for local test servers only
     warehouse_sslmode: str | None = None  # libpq sslmode for Postgres; None = the URL's own
@@ -78,6 +81,7 @@ class Settings:
             crm_mirror=(env.get("BIZDEV_CRM_MIRROR") or "").lower() in ("1", "true", "yes"),
             crm_lookback_minutes=float(env.get("BIZDEV_CRM_LOOKBACK_MINUTES") or 5),
             crm_backoff_seconds=float(env.get("BIZDEV_CRM_BACKOFF_SECONDS") or 1),
+            ingest_limits=_ingest_limits(env),
             allow_insecure_http=_flag(env, "BIZDEV_ALLOW_INSECURE_HTTP"),
             warehouse_sslmode=env.get("BIZDEV_WAREHOUSE_SSLMODE") or None,
         )
@@ -96,6 +100,7 @@ def build_resources(settings: Settings) -> dict[str, Any]:
             header_overrides=_existing(settings.header_overrides, "BIZDEV_HEADER_OVERRIDES"),
             survivorship_rules=_existing(settings.survivorship_rules, "BIZDEV_SURVIVORSHIP_RULES"),
             quality_weights=_existing(settings.quality_weights, "BIZDEV_QUALITY_WEIGHTS"),
+            ingest_limits=IngestLimits(**(settings.ingest_limits or {})),
         ),
         "hubspot": HubSpotResource(
             access_token=settings.hubspot_access_token,
@@ -157,6 +162,27 @@ def _sync_options(settings: Settings) -> dict[str, Any]:
         "backoff_seconds": settings.crm_backoff_seconds,
         "allow_insecure_http": settings.allow_insecure_http,
     }
+
+
+def _ingest_limits(env: Mapping[str, str]) -> dict[str, float] | None:
+    """The ingest limits set in the environment (`BIZDEV_MAX_*`), as positive numbers."""
+    limits: dict[str, float] = {}
+    for field, name in LIMIT_SETTINGS.items():
+        raw = (env.get(name) or "").strip().replace("_", "")
+        if not raw:
+            continue
+        try:
+            value = float(raw) if field == "max_xlsx_ratio" else int(raw)
+        except ValueError:
+            value = 0
+        if value <= 0:
+            raise ValueError(
+                f"{name}={env[name]!r} is not a positive "
+                f"{'number' if field == 'max_xlsx_ratio' else 'whole number'}; "
+                f"fix or unset {name} (default: {IngestLimits.model_fields[field].default:,})."
+            )
+        limits[field] = value
+    return limits or None
 
 
 def _warehouse_setting(env: Mapping[str, str]) -> str:
