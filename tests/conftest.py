@@ -24,6 +24,8 @@ pytest_plugins = [
     "tests.servers.s3",
     "tests.servers.hubspot",
     "tests.servers.salesforce",
+    "tests.servers.smtp",  # outreach: aiosmtpd with STARTTLS and AUTH
+    "tests.servers.temporal",  # outreach: a Temporal dev server with time skipping
 ]
 
 

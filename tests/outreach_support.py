@@ -1,0 +1,71 @@
+"""Helpers shared by the outreach tests: leads, sequences, a worker on the session's
+Temporal dev server, and a client that time-skips the workflows it starts."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from temporalio.client import Client
+from temporalio.testing import TimeSkipper, TimeSkippingConfig
+
+from bizdev_assets.outreach.activities import OutreachActivities
+from bizdev_assets.outreach.records import Lead, RunOptions
+from bizdev_assets.outreach.sequence import SEQUENCES_DIR, Sequence
+from bizdev_assets.outreach.worker import worker
+from resources.mail import SmtpMail
+
+DEMO = Sequence.load(SEQUENCES_DIR / "demo-intro.yaml")
+OPTIONS = RunOptions(activity_timeout_seconds=10)
+
+
+def new_lead(name: str = "ada", tz: str = "Europe/Berlin", **fields) -> Lead:
+    contact_id = str(uuid.uuid4())
+    return Lead(
+        contact_id=contact_id,
+        email=f"{name}.{contact_id[:8]}@example.com",
+        first_name=name.title(),
+        last_name="Tester",
+        full_name=f"{name.title()} Tester",
+        company="Example GmbH",
+        timezone=tz,
+        owner_name="Owen Owner",
+        owner_email="owen@bizdev.example.com",
+        **fields,
+    )
+
+
+def smtp_mail(smtp, tmp_path: Path) -> SmtpMail:
+    settings = smtp.settings(tmp_path / "ledger.sqlite")
+    return SmtpMail(
+        host=settings["smtp_host"],
+        port=settings["smtp_port"],
+        username=settings["smtp_username"],
+        password=settings["smtp_password"],
+        ca_bundle=settings["smtp_ca_bundle"],
+        ledger_path=settings["smtp_ledger"],
+        sender="Owen Owner <owen@bizdev.example.com>",
+    )
+
+
+def sequence(steps: list[dict], *, id: str = "test-seq", version: int = 1, **extra) -> Sequence:
+    return Sequence.from_dict({"id": id, "version": version, "steps": steps, **extra})
+
+
+@contextlib.asynccontextmanager
+async def outreach_worker(
+    address: str, activities: OutreachActivities, *, skipping: bool
+) -> AsyncIterator[tuple[TimeSkipper, str]]:
+    """A worker on a fresh task queue; yields a TimeSkipper (its `client` starts workflows
+    that skip time: unbounded when `skipping`, else only when fast-forwarded) and the queue."""
+    client = await Client.connect(address)
+    queue = f"outreach-test-{uuid.uuid4().hex[:8]}"
+    skipper = TimeSkipper(client, config=TimeSkippingConfig(enabled=skipping))
+    async with worker(client, queue, activities):
+        yield skipper, queue
+
+
+def events(result: dict, kind: str) -> list[list[str]]:
+    return [e for e in result["events"] if e[0] == kind]
