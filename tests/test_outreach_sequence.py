@@ -11,6 +11,7 @@ from bizdev_assets.outreach import control
 from bizdev_assets.outreach.activities import OutreachActivities
 from bizdev_assets.outreach.business_time import zone
 from bizdev_assets.outreach.records import workflow_id
+from bizdev_assets.outreach.sequence import Sequence
 from tests.outreach_support import (
     DEMO,
     OPTIONS,
@@ -20,6 +21,12 @@ from tests.outreach_support import (
     sequence,
     smtp_mail,
 )
+
+# Virtual time to skip for exactly one / one more email of the demo sequence, wherever the
+# test's wall clock falls: the first email goes out within 2.7 days (Friday 17:00 ->
+# Monday 09:00), the second 3-5.7 days after it, the third at least 9 days after the first.
+FIRST_EMAIL = timedelta(days=2.9)
+SECOND_EMAIL = timedelta(days=6)
 
 
 def test_three_emails_over_seven_business_days_run_in_seconds(temporal_server, smtp, tmp_path):
@@ -67,8 +74,9 @@ def test_a_reply_after_the_second_email_stops_the_sequence(temporal_server, smtp
             client = skipper.client
             await control.enroll(client, queue, lead, DEMO, OPTIONS)
             handle = client.get_workflow_handle(workflow_id(lead.contact_id, DEMO.id))
+            await skipper.fast_forward(handle, FIRST_EMAIL)
             assert await asyncio.to_thread(smtp.handler.wait_for, 1)
-            await skipper.fast_forward(handle, timedelta(days=7))
+            await skipper.fast_forward(handle, SECOND_EMAIL)
             assert await asyncio.to_thread(smtp.handler.wait_for, 2)
             assert await control.signal_contact(
                 client, lead.contact_id, "replied", "sounds good"
@@ -103,7 +111,9 @@ def test_an_unsubscribe_stops_every_sequence_of_the_contact(temporal_server, smt
             client = skipper.client
             for who, seq in ((lead, DEMO), (lead, nurture), (other, nurture)):
                 assert await control.enroll(client, queue, who, seq, OPTIONS) == "started"
-            assert await asyncio.to_thread(smtp.handler.wait_for, 1)  # the demo's first email
+            demo = client.get_workflow_handle(workflow_id(lead.contact_id, DEMO.id))
+            await skipper.fast_forward(demo, FIRST_EMAIL)
+            assert await asyncio.to_thread(smtp.handler.wait_for, 1)
             stopped = await control.signal_contact(client, lead.contact_id, "unsubscribed", "link")
             assert sorted(stopped) == sorted(
                 workflow_id(lead.contact_id, s) for s in (DEMO.id, "nurture")
@@ -130,8 +140,6 @@ def test_a_changed_sequence_definition_leaves_running_workflows_on_theirs(
         s for s in v2_data["steps"] if s["id"] not in ("wait-2", "call", "last-note")
     ]
     v2_data["steps"][0] = v2_data["steps"][0] | {"subject": "Version two"}
-    from bizdev_assets.outreach.sequence import Sequence
-
     v2 = Sequence.from_snapshot(v2_data)
 
     async def scenario():
@@ -142,12 +150,13 @@ def test_a_changed_sequence_definition_leaves_running_workflows_on_theirs(
         ):
             client = skipper.client
             await control.enroll(client, queue, first, DEMO, OPTIONS)
-            assert await asyncio.to_thread(smtp.handler.wait_for, 1)
-            assert await control.enroll(client, queue, later, v2, OPTIONS) == "started"
             handles = [
                 client.get_workflow_handle(workflow_id(w.contact_id, DEMO.id))
                 for w in (first, later)
             ]
+            await skipper.fast_forward(handles[0], FIRST_EMAIL)
+            assert await asyncio.to_thread(smtp.handler.wait_for, 1)
+            assert await control.enroll(client, queue, later, v2, OPTIONS) == "started"
             for handle in handles:
                 await skipper.fast_forward(handle, timedelta(days=30))
             return await asyncio.wait_for(asyncio.gather(*(h.result() for h in handles)), 60)

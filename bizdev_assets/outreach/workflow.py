@@ -7,6 +7,10 @@ timers. Signals change its course at once: `replied` branches to the `on_reply` 
 `unsubscribed` and `bounced` stop it, `paused`/`resumed` hold it. The `status` query
 and the workflow's memo (kept current, readable without a worker) say where it stands.
 Long sequences continue as new runs, carrying their state.
+
+Code changes that would alter the commands of running histories go behind
+`workflow.patched(...)` (see `PATCHES`); `tests/test_outreach_versions.py` replays a
+history recorded by the first version against the current code.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from bizdev_assets.outreach.business_time import add_business_days
+    from bizdev_assets.outreach.business_time import add_business_days, in_send_window
     from bizdev_assets.outreach.records import (
         WORKFLOW_TYPE,
         EmailRequest,
@@ -44,6 +48,11 @@ TASK_RETRY = RetryPolicy(
     maximum_interval=timedelta(minutes=10),
     maximum_attempts=25,
 )
+# workflow.patched ids with what changed. Histories recorded before a patch replay the old
+# path; remove the old path (deprecate_patch) once none of them can still be running.
+PATCHES = {
+    "send-window": "an email waits for the contact's send window (before: sent at once)",
+}
 
 
 @workflow.defn(name=WORKFLOW_TYPE)
@@ -157,6 +166,11 @@ class OutreachSequence:
             await self._task(step)
 
     async def _send(self, step: Step) -> None:
+        if workflow.patched("send-window"):
+            start = in_send_window(workflow.now(), self.params.lead.timezone, self._window())
+            await self._sleep_until(start)
+            if self._interrupted():
+                return
         fields = self.params.lead.template_fields()
         request = EmailRequest(
             idempotency_key=f"{workflow.info().workflow_id}.{step.id}",

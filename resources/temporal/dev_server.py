@@ -13,6 +13,7 @@ process that started it dies (Linux), so no dev server outlives its owner.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ctypes
 import fcntl
@@ -27,6 +28,8 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from temporalio.client import Client
 
 DB_FILE = "dev-server.sqlite"
 STATE_FILE = "server.json"
@@ -105,14 +108,28 @@ def start_dev_server(
         if log_file:
             log.close()  # type: ignore[union-attr]
     server = DevServer(f"127.0.0.1:{port}", process.pid, process)
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while not port_open(port):
-        if process.poll() is not None or time.monotonic() > deadline:
-            server.stop()
-            where = f"; see {log_file}" if log_file else ""
-            raise DevServerError(f"the Temporal dev server did not start on port {port}{where}")
-        time.sleep(0.05)
+    try:
+        asyncio.run(_until_healthy(server, time.monotonic() + START_TIMEOUT_SECONDS))
+    except (RuntimeError, TimeoutError) as exc:
+        server.stop()
+        where = f"; see {log_file}" if log_file else ""
+        raise DevServerError(
+            f"the Temporal dev server did not start on port {port}{where}"
+        ) from exc
     return server
+
+
+async def _until_healthy(server: DevServer, deadline: float) -> None:
+    """Until a client connects (the frontend answers once its services are up)."""
+    assert server.process is not None
+    while True:
+        try:
+            await Client.connect(server.address)
+            return
+        except RuntimeError:
+            if server.process.poll() is not None or time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.05)
 
 
 @contextlib.contextmanager
