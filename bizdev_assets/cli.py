@@ -16,6 +16,8 @@ from rich.table import Table
 from bizdev_assets.dedup.commands import explain, review_app
 from bizdev_assets.definitions import ASSETS
 from bizdev_assets.demo.generator import generate_demo
+from bizdev_assets.outreach import commands as outreach
+from bizdev_assets.outreach.services import services_for_run
 from resources.settings import Settings, build_resources, warehouse_for
 from resources.warehouse import is_postgres_url
 from resources.warehouse.migrations import current_revision
@@ -26,6 +28,7 @@ app.add_typer(review_app, name="review")
 app.command("explain")(explain)
 db_app = typer.Typer(help="The warehouse schema (ADR-013 tables).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+outreach.register(app)  # bizdev outreach enroll|pause|resume|status|event, outreach-worker
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEMO_ROWS = 5_000
@@ -106,7 +109,12 @@ def run(
         report = generate_demo(Path(settings.landing), labels, n_rows=demo_rows)
         generated = f"{len(report.files)} demo files ({report.rows:,} rows) generated into it"
 
-    with dg.DagsterInstance.get() as instance:
+    # Outreach: the Temporal server and a worker for the length of the run (docs/outreach.md).
+    temporal = resources["temporal"].process_config_and_initialize()
+    with (
+        dg.DagsterInstance.get() as instance,
+        services_for_run(temporal, Path(settings.temporal_state_dir)) as services,
+    ):
         result = dg.materialize(
             ASSETS,
             instance=instance,
@@ -114,8 +122,9 @@ def run(
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": log_level.upper()}}}},
         )
+        services.drain()
     elapsed = time.perf_counter() - started
-    print_summary(result, resources, home, generated, elapsed)
+    print_summary(result, resources, home, generated, elapsed, services)
     if not result.success:
         raise typer.Exit(code=1)
 
@@ -141,7 +150,9 @@ def _crm_summary(result, crm: str) -> str:
     )
 
 
-def print_summary(result, resources: dict, home: Path, generated: str, elapsed: float) -> None:
+def print_summary(
+    result, resources: dict, home: Path, generated: str, elapsed: float, services=None
+) -> None:
     raw = _metadata(result, "raw_contact_files")
     quarantine = _metadata(result, "contacts_quarantine")
     normalized = _metadata(result, "contacts_normalized")
@@ -163,6 +174,10 @@ def print_summary(result, resources: dict, home: Path, generated: str, elapsed: 
     table.add_row("duplicates merged", f"{golden.get('records_merged', 0):,}")
     for crm in ("hubspot", "salesforce"):
         table.add_row(crm, _crm_summary(result, crm))
+    if services is not None:
+        metadata_of = lambda asset: _metadata(result, asset)  # noqa: E731
+        for name, line in outreach.summary_rows(metadata_of, services, resources["mail"]):
+            table.add_row(name, line)
     table.add_row("time taken", f"{elapsed:.1f} s")
     table.add_row("status", "[green]success[/green]" if result.success else "[red]FAILED[/red]")
     console.print(table)

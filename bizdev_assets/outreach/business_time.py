@@ -24,9 +24,11 @@ def _is_business_day(day: datetime) -> bool:
     return day.weekday() < 5
 
 
-def in_send_window(moment: datetime, tz: str | None, window: tuple[int, int]) -> datetime:
+def in_send_window(moment: datetime, tz: str | None, window: tuple[int, int] | None) -> datetime:
     """The first moment at or after `moment` that is a business day inside the local
-    `[start, end)` hours window; returned in UTC."""
+    `[start, end)` hours window (None: `moment` itself); returned in UTC."""
+    if window is None:
+        return moment.astimezone(UTC)
     local = moment.astimezone(zone(tz))
     start, end = window
     if local.hour >= end:
@@ -39,7 +41,7 @@ def in_send_window(moment: datetime, tz: str | None, window: tuple[int, int]) ->
 
 
 def add_business_days(
-    moment: datetime, days: int, tz: str | None, window: tuple[int, int] = (9, 17)
+    moment: datetime, days: int, tz: str | None, window: tuple[int, int] | None = (9, 17)
 ) -> datetime:
     """`days` business days after `moment` at the same local time of day, moved into the
     send window; returned in UTC. A weekend start counts from the next Monday."""

@@ -129,13 +129,17 @@ async def workers_polling(client: Client, task_queue: str) -> int:
 
 
 async def wait_settled(client: Client, workflow_ids: set[str], timeout: float) -> int:
-    """Wait (at most `timeout` s) until each workflow left "starting" (its first step
-    ran); the number still starting."""
+    """Wait (at most `timeout` s) until each workflow recorded its first event (or ended);
+    the number still waiting."""
     deadline = time.monotonic() + timeout
     pending = set(workflow_ids)
     while pending and time.monotonic() < deadline:
         states = await read_states(client)
-        pending = {s["workflow_id"] for s in states if s.get("status") == "starting"} & pending
+        pending &= {
+            s["workflow_id"]
+            for s in states
+            if s["execution_status"] == "running" and not s.get("events")
+        }
         if pending:
             await asyncio.sleep(0.5)
     return len(pending)

@@ -53,7 +53,9 @@ class Sequence:
     name: str
     steps: tuple[Step, ...]
     on_reply: tuple[Step, ...] = ()
-    send_window: tuple[int, int] = (9, 17)  # local hours [start, end) emails go out in
+    # Local hours [start, end) of a business day emails go out in; None ("anytime" in the
+    # file): at once, any day (e.g. answering a demo request).
+    send_window: tuple[int, int] | None = (9, 17)
     origin: str = field(default="<sequence>", compare=False)
 
     @property
@@ -68,7 +70,7 @@ class Sequence:
             "name": self.name,
             "steps": [s.to_dict() for s in self.steps],
             "on_reply": [s.to_dict() for s in self.on_reply],
-            "send_window": list(self.send_window),
+            "send_window": list(self.send_window) if self.send_window else None,
         }
 
     @classmethod
@@ -79,7 +81,7 @@ class Sequence:
             name=data["name"],
             steps=tuple(Step(**s) for s in data["steps"]),
             on_reply=tuple(Step(**s) for s in data["on_reply"]),
-            send_window=tuple(data["send_window"]),  # type: ignore[arg-type]
+            send_window=tuple(data["send_window"]) if data["send_window"] else None,  # type: ignore[arg-type]
         )
 
     @classmethod
@@ -110,20 +112,20 @@ class Sequence:
         if duplicates:
             raise fail("steps", f"step ids must be unique: {', '.join(duplicates)}")
         window = data.get("send_window", [9, 17])
-        if (
+        if window != "anytime" and (
             not isinstance(window, list)
             or len(window) != 2
             or not all(isinstance(h, int) for h in window)
             or not 0 <= window[0] < window[1] <= 24
         ):
-            raise fail("send_window", f"expected [start_hour, end_hour], got {window!r}")
+            raise fail("send_window", f"expected [start_hour, end_hour] or anytime, got {window!r}")
         return cls(
             id=str(data["id"]),
             version=data["version"],
             name=str(data.get("name") or data["id"]),
             steps=steps,
             on_reply=on_reply,
-            send_window=(window[0], window[1]),
+            send_window=None if window == "anytime" else (window[0], window[1]),
             origin=origin,
         )
 

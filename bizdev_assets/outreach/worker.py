@@ -1,7 +1,8 @@
 """The outreach worker: runs `OutreachSequence` workflows and their activities.
 
-`bizdev outreach-worker` (commands.py) runs `serve` until SIGTERM/SIGINT; `bizdev run`
-starts that command as a child process for the duration of the run (services.py). The
+`bizdev outreach-worker` (or `python -m bizdev_assets.outreach.worker`, which starts
+faster: it does not load the whole code location) runs `main` until SIGTERM/SIGINT;
+`bizdev run` starts the latter as a child process for the length of the run (services.py). The
 activities get their transports from the same settings as the assets: the mail
 resource, and a task client per configured CRM.
 """
@@ -16,6 +17,7 @@ from typing import Any
 
 from temporalio.client import Client
 from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from bizdev_assets.outreach.activities import OutreachActivities
 from bizdev_assets.outreach.workflow import OutreachSequence
@@ -23,9 +25,16 @@ from resources.crm import HubSpotResource, SalesforceResource
 from resources.crm.hubspot.tasks import HubSpotTasks
 from resources.crm.salesforce.tasks import SalesforceTasks
 from resources.mail import MailResource
+from resources.settings import Settings, build_resources
 from resources.temporal import TemporalResource
 
 ACTIVITY_THREADS = 16
+# The sandbox still runs each workflow in isolation, but shares imported modules instead of
+# re-importing them per workflow: the workflow's imports are pure (no global state), and
+# re-importing them cost most of a 2-core worker's CPU and memory (bench/outreach.py).
+RUNNER = SandboxedWorkflowRunner(
+    restrictions=SandboxRestrictions.default.with_passthrough_all_modules()
+)
 
 
 def build_activities(resources: dict[str, Any]) -> OutreachActivities:
@@ -57,6 +66,7 @@ def worker(client: Client, task_queue: str, activities: OutreachActivities) -> W
         client,
         task_queue=task_queue,
         workflows=[OutreachSequence],
+        workflow_runner=RUNNER,
         activities=activities.all(),
         activity_executor=ThreadPoolExecutor(ACTIVITY_THREADS),
         max_concurrent_activities=ACTIVITY_THREADS,
@@ -80,3 +90,23 @@ def serve(temporal: TemporalResource, activities: OutreachActivities, *, ready=N
 
     with temporal.server_address() as address, contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main(address))
+
+
+def main() -> None:
+    """The worker of the configured environment (settings from the environment)."""
+    resources = build_resources(Settings.from_env())
+    temporal = resources["temporal"].process_config_and_initialize()
+    activities = build_activities(resources)
+
+    def ready(address: str) -> None:
+        print(
+            f"outreach worker: task queue {temporal.task_queue} on {address}; "
+            f"mail: {activities.mail.location}",
+            flush=True,
+        )
+
+    serve(temporal, activities, ready=ready)
+
+
+if __name__ == "__main__":
+    main()

