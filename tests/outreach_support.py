@@ -3,11 +3,14 @@ Temporal dev server, and a client that time-skips the workflows it starts."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import threading
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import polars as pl
 from temporalio.client import Client
 from temporalio.testing import TimeSkipper, TimeSkippingConfig
 
@@ -69,3 +72,50 @@ async def outreach_worker(
 
 def events(result: dict, kind: str) -> list[list[str]]:
     return [e for e in result["events"] if e[0] == kind]
+
+
+@contextlib.contextmanager
+def worker_thread(address: str, queue: str, activities: OutreachActivities):
+    """A worker on its own event loop in a thread, for tests that drive assets (which run
+    their own event loops) while sequences execute."""
+    ready, done = threading.Event(), threading.Event()
+    state: dict = {}
+
+    async def main() -> None:
+        client = await Client.connect(address)
+        state["loop"], state["stop"] = asyncio.get_running_loop(), asyncio.Event()
+        async with worker(client, queue, activities):
+            ready.set()
+            await state["stop"].wait()
+
+    thread = threading.Thread(target=lambda: (asyncio.run(main()), done.set()), daemon=True)
+    thread.start()
+    assert ready.wait(30), "the test worker did not start"
+    try:
+        yield
+    finally:
+        state["loop"].call_soon_threadsafe(state["stop"].set)
+        thread.join(30)
+
+
+def golden_and_scores(people: list[dict]) -> dict[str, pl.DataFrame]:
+    """golden_contacts and contact_quality_scores rows for `people` (dicts of overrides)."""
+    rows = []
+    for i, person in enumerate(people):
+        contact_id = person.get("contact_id") or str(uuid.uuid4())
+        rows.append({
+            "contact_id": contact_id, "cluster_id": contact_id,
+            "email": f"person{i}.{contact_id[:6]}@example-{i}.com", "email_valid": True,
+            "is_role_email": False, "is_disposable_email": False,
+            "first_name": f"P{i}", "last_name": "Person", "full_name": f"P{i} Person",
+            "company": f"Company {i}", "company_id": f"company-{i}", "website_domain": f"example-{i}.com",
+            "title": "CEO", "seniority": "c_level", "department": "sales", "country": "DE",
+            "gdpr_consent": True, "consent_source": "web form", "lead_source": "Web",
+            "quality_score": 0.9,
+            **{k: v for k, v in person.items() if k != "contact_id"},
+        })  # fmt: skip
+    frame = pl.DataFrame(rows)
+    return {
+        "golden_contacts": frame.drop("quality_score"),
+        "contact_quality_scores": frame.select("contact_id", "quality_score"),
+    }

@@ -94,13 +94,17 @@ def outreach_enrollments(
         states = enrollments_frame(await control.read_states(client))
         suppressed = suppressed_contacts(states, previous)
         withdrawn = consent_withdrawn(leads, states)
+        stopping: set[str] = set()
         for contact_id in withdrawn:
-            await control.signal_contact(client, contact_id, "unsubscribed", "consent withdrawn")
+            stopping |= set(await control.signal_contact(client, contact_id, "unsubscribed", "consent withdrawn"))  # fmt: skip
         new, held = to_enrol(leads, states, suppressed, sequence.id)
         outcomes = await control.enroll_many(client, temporal.task_queue, to_leads(new), sequence, options)  # fmt: skip
         started = {workflow_id(c, sequence.id) for c, o in outcomes.items() if o == "started"}
         workers = await control.workers_polling(client, temporal.task_queue)
-        waiting = await control.wait_settled(client, started, outreach_config.settle_seconds) if workers else len(started)  # fmt: skip
+        waiting = len(started)
+        if workers:  # let the new sequences take their first step, the stopped ones stop
+            waiting = await control.wait_settled(client, started, outreach_config.settle_seconds)
+            await control.wait_until(client, stopping, lambda s: s.get("status") == "stopped", outreach_config.settle_seconds)  # fmt: skip
         counts.update(held, started=len(started), consent_withdrawn=len(withdrawn), workers_polling=workers, not_yet_started=waiting)  # fmt: skip
         counts["already_enrolled"] += sum(o == "already_enrolled" for o in outcomes.values())
         return await control.read_states(client)

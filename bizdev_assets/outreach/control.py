@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from temporalio.api.enums.v1 import TaskQueueType
@@ -131,14 +131,20 @@ async def workers_polling(client: Client, task_queue: str) -> int:
 async def wait_settled(client: Client, workflow_ids: set[str], timeout: float) -> int:
     """Wait (at most `timeout` s) until each workflow recorded its first event (or ended);
     the number still waiting."""
+    return await wait_until(client, workflow_ids, lambda s: bool(s.get("events")), timeout)
+
+
+async def wait_until(
+    client: Client, workflow_ids: set[str], done: Callable[[dict], bool], timeout: float
+) -> int:
+    """Wait (at most `timeout` s) until `done(state)` holds for each workflow, or it ended;
+    the number still waiting."""
     deadline = time.monotonic() + timeout
     pending = set(workflow_ids)
     while pending and time.monotonic() < deadline:
         states = await read_states(client)
         pending &= {
-            s["workflow_id"]
-            for s in states
-            if s["execution_status"] == "running" and not s.get("events")
+            s["workflow_id"] for s in states if s["execution_status"] == "running" and not done(s)
         }
         if pending:
             await asyncio.sleep(0.5)

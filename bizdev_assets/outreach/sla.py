@@ -67,15 +67,17 @@ def new_notifications(status: pl.DataFrame, notified: pl.DataFrame | None) -> pl
 
 
 def notification_text(rows: pl.DataFrame, hours: float) -> tuple[str, list[str]]:
-    escalations = rows.filter(pl.col("level") == "escalation").height
-    title = f"Lead SLA: {rows.height} routed lead(s) untouched for {hours:g}+ business hours" + (
+    """Title and lines of one notification: each lead once, at its highest new level."""
+    leads = rows.sort("level").unique("contact_id", keep="last")  # escalation > breach
+    escalations = leads.filter(pl.col("level") == "escalation").height
+    title = f"Lead SLA: {leads.height} routed lead(s) untouched for {hours:g}+ business hours" + (
         f" ({escalations} escalated: {2 * hours:g}+ h)" if escalations else ""
     )
     lines = [
         f"{'ESCALATION' if r['level'] == 'escalation' else 'breach'}: lead {r['contact_id']} "
         f"(owner {r['owner_name'] or r['owner_id']}) waiting {r['business_hours_waiting']:g} business hours"
-        for r in rows.sort("business_hours_waiting", descending=True).head(20).iter_rows(named=True)
+        for r in leads.sort("business_hours_waiting", descending=True).head(20).iter_rows(named=True)
     ]  # fmt: skip
-    if rows.height > 20:
-        lines.append(f"... and {rows.height - 20} more (table lead_sla_breaches)")
+    if leads.height > 20:
+        lines.append(f"... and {leads.height - 20} more (table lead_sla_breaches)")
     return title, lines
