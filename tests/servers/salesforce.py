@@ -1120,3 +1120,26 @@ def salesforce(salesforce_server: SalesforceServer) -> Iterator[SalesforceServer
     salesforce_server.reset()
     yield salesforce_server
     salesforce_server.reset()
+
+
+# --- Task (issue 13: outreach creates tasks on contacts) ---------------------------------
+# Salesforce's Task with WhoId (the Contact), OwnerId and the custom Activity field
+# Bizdev_Task_Id__c outreach finds its tasks by. Written through the sObject Collections
+# routes above, read through SOQL.
+
+SCHEMA["Task"] = {
+    f.name: f
+    for f in _system_fields("Task")
+    + [
+        Field("Subject", "Subject", "string", 255),
+        Field("Description", "Comments", "textarea", 32000),
+        Field("WhoId", "Name ID", "reference", 18, reference_to=("Contact",)),
+        Field("OwnerId", "Assigned To ID", "reference", 18, reference_to=("User",)),
+        Field("ActivityDate", "Due Date Only", "date"),
+        Field("Status", "Status", "picklist", 255, picklist=("Not Started", "Completed"), restricted=True),
+        Field("Priority", "Priority", "picklist", 255, picklist=("High", "Normal", "Low"), restricted=True),
+        Field("Bizdev_Task_Id__c", "Bizdev Task Id", "string", 255),
+    ]
+}  # fmt: skip
+KEY_PREFIX["Task"] = "00T"
+LABELS["Task"] = ("Task", "Tasks")
