@@ -4,6 +4,7 @@ session's Temporal dev server: the consent gate, idempotent enrolment, withdrawn
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
 from pathlib import Path
 
@@ -32,7 +33,7 @@ def outreach_settings(tmp_path: Path, temporal_server) -> Settings:
         temporal_task_queue=f"assets-{uuid.uuid4().hex[:8]}",
         outbox=str(tmp_path / "outbox"),
         notifications_file=str(tmp_path / "notifications.jsonl"),
-        outreach_settle_seconds=20,
+        outreach_settle_seconds=2,  # no worker in most of these tests: do not wait for one
     )
 
 
@@ -96,6 +97,7 @@ def test_rematerialising_outreach_enrollments_starts_nothing_new(outreach_settin
 def test_withdrawn_consent_stops_the_sequence_and_the_contact_is_not_enrolled_again(
     outreach_settings, tmp_path
 ):
+    outreach_settings = dataclasses.replace(outreach_settings, outreach_settle_seconds=60)
     person = {"contact_id": str(uuid.uuid4())}
     warehouse = seed(outreach_settings, [person])
     activities = OutreachActivities(mail=OutboxMail(folder=str(tmp_path / "outbox")))

@@ -100,7 +100,7 @@ def outreach_enrollments(
         new, held = to_enrol(leads, states, suppressed, sequence.id)
         outcomes = await control.enroll_many(client, temporal.task_queue, to_leads(new), sequence, options)  # fmt: skip
         started = {workflow_id(c, sequence.id) for c, o in outcomes.items() if o == "started"}
-        workers = await control.workers_polling(client, temporal.task_queue)
+        workers = await control.wait_for_workers(client, temporal.task_queue, outreach_config.settle_seconds if started else 0)  # fmt: skip
         waiting = len(started)
         if workers:  # let the new sequences take their first step, the stopped ones stop
             waiting = await control.wait_settled(client, started, outreach_config.settle_seconds)

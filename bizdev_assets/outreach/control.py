@@ -128,6 +128,17 @@ async def workers_polling(client: Client, task_queue: str) -> int:
     return len(answer.pollers)
 
 
+async def wait_for_workers(client: Client, task_queue: str, timeout: float) -> int:
+    """Workers polling the task queue, waiting up to `timeout` s for the first one (a
+    worker that `bizdev run` started moments ago)."""
+    deadline = time.monotonic() + timeout
+    while not (workers := await workers_polling(client, task_queue)):
+        if time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.2)
+    return workers
+
+
 async def wait_settled(client: Client, workflow_ids: set[str], timeout: float) -> int:
     """Wait (at most `timeout` s) until each workflow recorded its first event (or ended);
     the number still waiting."""

@@ -49,10 +49,8 @@ def drain(temporal: TemporalResource, address: str, timeout: float) -> int:
     async def work() -> int:
         client: Client = await temporal.connect(address)
         deadline = time.monotonic() + timeout
-        while not await control.workers_polling(client, temporal.task_queue):
-            if time.monotonic() > deadline:
-                return -1
-            await asyncio.sleep(0.2)
+        if not await control.wait_for_workers(client, temporal.task_queue, timeout):
+            return -1
         states = await control.read_states(client)
         waiting = {
             s["workflow_id"]
