@@ -5,12 +5,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from temporalio.client import Client
+from temporalio.service import RPCError
 
 from bizdev_assets.outreach import control, worker
 from bizdev_assets.outreach.enrollment import lead_for_contact
@@ -18,6 +21,7 @@ from bizdev_assets.outreach.records import RunOptions
 from bizdev_assets.outreach.sequence import load_sequences
 from resources.settings import Settings, build_resources
 
+QUERY_SECONDS = 5.0
 console = Console()
 outreach_app = typer.Typer(
     help="Outreach sequences on Temporal (docs/outreach.md).", no_args_is_help=True
@@ -107,7 +111,9 @@ def status(contact_id: str = typer.Argument(...)) -> None:
         for state in found:
             if state["execution_status"] == "running":
                 handle = client.get_workflow_handle(state["workflow_id"])
-                state.update(await handle.query("status"))
+                # The query needs a worker; without one the memo (a step behind at most) says it.
+                with contextlib.suppress(TimeoutError, RPCError):
+                    state.update(await asyncio.wait_for(handle.query("status"), QUERY_SECONDS))
         return found
 
     found = temporal.run(states)
