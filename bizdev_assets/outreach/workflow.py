@@ -169,6 +169,8 @@ class OutreachSequence:
         if workflow.patched("send-window"):
             start = in_send_window(workflow.now(), self.params.lead.timezone, self._window())
             await self._sleep_until(start)
+            # Paused while waiting for the window: hold the email until resumed.
+            await workflow.wait_condition(lambda: not self.state.paused or self._interrupted())
             if self._interrupted():
                 return
         fields = self.params.lead.template_fields()
