@@ -82,15 +82,20 @@ def worker_thread(address: str, queue: str, activities: OutreachActivities):
     state: dict = {}
 
     async def main() -> None:
-        client = await Client.connect(address)
-        state["loop"], state["stop"] = asyncio.get_running_loop(), asyncio.Event()
-        async with worker(client, queue, activities):
+        try:
+            client = await Client.connect(address)
+            state["loop"], state["stop"] = asyncio.get_running_loop(), asyncio.Event()
+            async with worker(client, queue, activities):
+                ready.set()
+                await state["stop"].wait()
+        except BaseException as exc:
+            state["error"] = exc
             ready.set()
-            await state["stop"].wait()
+            raise
 
     thread = threading.Thread(target=lambda: (asyncio.run(main()), done.set()), daemon=True)
     thread.start()
-    assert ready.wait(30), "the test worker did not start"
+    assert ready.wait(180) and "error" not in state, f"test worker: {state.get('error')}"
     try:
         yield
     finally:

@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 
 import dagster as dg
 import polars as pl
-from temporalio.client import Client
 
 from bizdev_assets.golden.columns import GOLDEN_TABLE
 from bizdev_assets.leads.assets import lead_routing, lead_scores
@@ -25,14 +24,8 @@ from bizdev_assets.leads.routing import ROUTING_TABLE
 from bizdev_assets.leads.scoring import SCORES_TABLE
 from bizdev_assets.metadata import markdown_table, table_metadata
 from bizdev_assets.outreach import control
-from bizdev_assets.outreach.enrollment import (
-    SUPPRESSIONS_TABLE,
-    consent_withdrawn,
-    routed_leads,
-    suppressed_contacts,
-    to_enrol,
-    to_leads,
-)
+from bizdev_assets.outreach.enrollment import SUPPRESSIONS_TABLE, routed_leads, suppressed_contacts
+from bizdev_assets.outreach.enrolment_run import enrol_leads
 from bizdev_assets.outreach.events import (
     ENROLLMENTS_TABLE,
     EVENTS_TABLE,
@@ -43,7 +36,7 @@ from bizdev_assets.outreach.events import (
     funnel,
     reply_rates,
 )
-from bizdev_assets.outreach.records import RunOptions, workflow_id
+from bizdev_assets.outreach.records import RunOptions
 from bizdev_assets.outreach.sequence import load_sequences
 from bizdev_assets.outreach.sla import (
     BREACH_SCHEMA,
@@ -88,28 +81,13 @@ def outreach_enrollments(
     leads = routed_leads(warehouse)
     previous = _previous(warehouse, SUPPRESSIONS_TABLE)
     options = RunOptions(activity_timeout_seconds=temporal.activity_timeout_seconds)
-    counts: dict[str, int] = {}
-
-    async def enrol(client: Client) -> list[dict]:
-        states = enrollments_frame(await control.read_states(client))
-        suppressed = suppressed_contacts(states, previous)
-        withdrawn = consent_withdrawn(leads, states)
-        stopping: set[str] = set()
-        for contact_id in withdrawn:
-            stopping |= set(await control.signal_contact(client, contact_id, "unsubscribed", "consent withdrawn"))  # fmt: skip
-        new, held = to_enrol(leads, states, suppressed, sequence.id)
-        outcomes = await control.enroll_many(client, temporal.task_queue, to_leads(new), sequence, options)  # fmt: skip
-        started = {workflow_id(c, sequence.id) for c, o in outcomes.items() if o == "started"}
-        workers = await control.wait_for_workers(client, temporal.task_queue, outreach_config.settle_seconds if started else 0)  # fmt: skip
-        waiting = len(started)
-        if workers:  # let the new sequences take their first step, the stopped ones stop
-            waiting = await control.wait_settled(client, started, outreach_config.settle_seconds)
-            await control.wait_until(client, stopping, lambda s: s.get("status") == "stopped", outreach_config.settle_seconds)  # fmt: skip
-        counts.update(held, started=len(started), consent_withdrawn=len(withdrawn), workers_polling=workers, not_yet_started=waiting)  # fmt: skip
-        counts["already_enrolled"] += sum(o == "already_enrolled" for o in outcomes.values())
-        return await control.read_states(client)
-
-    states = temporal.run(enrol)
+    done = temporal.run(
+        lambda client: enrol_leads(
+            client, temporal.task_queue, leads, previous, sequence, options,
+            outreach_config.settle_seconds,
+        )
+    )  # fmt: skip
+    states, counts = done.states, done.counts
     enrollments = enrollments_frame(states)
     suppressions = suppressed_contacts(enrollments, previous)
     warehouse.write_many(replace={ENROLLMENTS_TABLE: enrollments, SUPPRESSIONS_TABLE: suppressions})
