@@ -39,14 +39,18 @@ def landing(tmp_path: Path) -> Path:
 @pytest.fixture
 def settings(tmp_path: Path, landing: Path):
     from resources.settings import Settings
+    from tests.outreach_support import outreach_in
 
-    return Settings(landing=str(landing), warehouse=str(tmp_path / "warehouse.duckdb"))
+    return Settings(
+        landing=str(landing), warehouse=str(tmp_path / "warehouse.duckdb"), **outreach_in(tmp_path)
+    )
 
 
 @pytest.fixture
 def crm_settings(tmp_path: Path, landing: Path, hubspot, salesforce):
     """The embedded default plus both CRMs, pointed at the session's local CRM servers."""
     from resources.settings import Settings
+    from tests.outreach_support import outreach_in
 
     creds = salesforce.credentials()
     return Settings(
@@ -60,4 +64,5 @@ def crm_settings(tmp_path: Path, landing: Path, hubspot, salesforce):
         salesforce_domain=creds["domain"],
         salesforce_ca_bundle=str(salesforce.ca_path),
         crm_backoff_seconds=0.01,
+        **outreach_in(tmp_path),
     )

@@ -24,6 +24,18 @@ DEMO = Sequence.load(SEQUENCES_DIR / "demo-intro.yaml")
 OPTIONS = RunOptions(activity_timeout_seconds=10)
 
 
+def outreach_in(tmp_path: Path) -> dict:
+    """Settings that keep a test's outreach state in its own folder: a materialization of
+    every asset starts the embedded Temporal dev server there, and waits for no worker."""
+    return {
+        "temporal_state_dir": str(tmp_path / "temporal"),
+        "outbox": str(tmp_path / "outbox"),
+        "smtp_ledger": str(tmp_path / "smtp_sent.sqlite"),
+        "notifications_file": str(tmp_path / "notifications.jsonl"),
+        "outreach_settle_seconds": 0.0,
+    }
+
+
 def new_lead(name: str = "ada", tz: str = "Europe/Berlin", **fields) -> Lead:
     contact_id = str(uuid.uuid4())
     return Lead(
