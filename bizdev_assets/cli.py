@@ -17,6 +17,7 @@ from bizdev_assets.crm.commands import crm_app
 from bizdev_assets.dedup.commands import explain, review_app
 from bizdev_assets.definitions import ASSETS
 from bizdev_assets.demo.generator import generate_demo
+from bizdev_assets.gdpr.commands import audit_app, gdpr_app
 from bizdev_assets.outreach import commands as outreach
 from bizdev_assets.outreach.assets import OUTREACH_ASSETS
 from bizdev_assets.outreach.services import services_for_run
@@ -32,6 +33,8 @@ app.command("explain")(explain)
 db_app = typer.Typer(help="The warehouse schema (ADR-013 tables).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(crm_app, name="crm")
+app.add_typer(gdpr_app, name="gdpr")
+app.add_typer(audit_app, name="audit")
 outreach.register(app)  # bizdev outreach enroll|pause|resume|status|event, outreach-worker
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
