@@ -39,11 +39,22 @@ OTHERS = [
     ("Noor", "Haddad", "noor.haddad@ammanlog.jo", "+962 6 123 4567", "Amman Logistics"),
     ("Eva", "Novak", "eva.novak@pragueglass.cz", "+420 222 123 456", "Prague Glass"),
 ]
-HEADER = ["First Name", "Last Name", "Email", "Phone", "Company", "Job Title", "Country", "Consent"]
+HEADER = [
+    "First Name",
+    "Last Name",
+    "Email",
+    "Phone",
+    "Company",
+    "Job Title",
+    "Country",
+    "Consent",
+    "Lead Source",
+]
 
 
 def _row(first, last, email, phone, company, country="GB"):
-    return [first, last, email, phone, company, "VP Sales", country, "yes"]
+    # A qualified lead (VP Sales from the web, with consent): enrolled into a sequence.
+    return [first, last, email, phone, company, "VP Sales", country, "yes", "Web"]
 
 
 def subject_row(email: str, phone: str) -> list[str]:

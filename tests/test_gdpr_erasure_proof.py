@@ -21,6 +21,7 @@ from bizdev_assets.outreach.records import WORKFLOW_TYPE, contact_id_prefix
 from resources.settings import build_resources
 from resources.warehouse import Warehouse
 from tests.gdpr_support import (
+    HEADER,
     OTHERS,
     SUBJECT,
     row_hashes,
@@ -138,18 +139,10 @@ def test_an_erased_person_is_found_nowhere_and_does_not_come_back(
         # A new export holding them under both emails: their rows are suppressed, counted.
         late = [subject_row(e, SUBJECT["phone"]) for e in SUBJECT["emails"]]
         late.append(
-            [
-                "Ines",
-                "Moreau",
-                "ines.moreau@bordeauxvin.fr",
-                "+33 5 56 12 34 56",
-                "Bordeaux Vins",
-                "VP Sales",
-                "FR",
-                "yes",
-            ]
+            ["Ines", "Moreau", "ines.moreau@bordeauxvin.fr", "+33 5 56 12 34 56", "Bordeaux Vins"]
+            + ["VP Sales", "FR", "yes", "Web"]
         )
-        header = "First Name,Last Name,Email,Phone,Company,Job Title,Country,Consent\n"
+        header = ",".join(HEADER) + "\n"
         (landing / "late_export.csv").write_text(header + "".join(",".join(r) + "\n" for r in late))
         later = materialize(instance, resources)
         assert later.success

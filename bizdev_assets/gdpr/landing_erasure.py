@@ -73,7 +73,7 @@ def _workbook_without(data: bytes, subject: Subject) -> tuple[bytes, int]:
     import fastexcel
     import xlsxwriter
 
-    reader = fastexcel.read_excel(data)
+    reader = fastexcel.read_excel(bytes(data))
     buffer = io.BytesIO()
     removed = 0
     with xlsxwriter.Workbook(buffer, {"in_memory": True}) as book:
