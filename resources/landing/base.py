@@ -13,6 +13,8 @@ from pathlib import PurePosixPath
 import dagster as dg
 
 PARTIAL_UPLOAD_SUFFIXES = frozenset({".part", ".tmp", ".crdownload"})
+# Folders the pipeline archives into (raw enrichment responses): never contact files.
+ARCHIVE_FOLDERS = ("enrichment/",)
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,9 @@ class LandingZone(dg.ConfigurableResource):
 
 
 def is_landing_key(relative_key: str) -> bool:
-    """False for folder markers, hidden files (or files in hidden folders) and partial uploads."""
-    if not relative_key or relative_key.endswith("/"):
+    """False for folder markers, hidden files (or files in hidden folders), partial uploads
+    and the pipeline's own archives (ARCHIVE_FOLDERS)."""
+    if not relative_key or relative_key.endswith("/") or relative_key.startswith(ARCHIVE_FOLDERS):
         return False
     path = PurePosixPath(relative_key)
     if any(part.startswith(".") for part in path.parts):
