@@ -141,6 +141,29 @@ def _crm_summary(result, crm: str) -> str:
     )
 
 
+def _enrichment_summary(result) -> dict[str, str]:
+    """Company domains, one line per enrichment provider (like the CRM lines), signals."""
+    domains = _metadata(result, "company_domains")
+    enriched = _metadata(result, "company_enrichment")
+    signals = _metadata(result, "company_signals")
+    statuses = ", ".join(f"{n:,} {s}" for s, n in (enriched.get("status_counts") or {}).items())
+    lines = {
+        "company domains": f"{domains.get('company_domains', 0):,} companies ({statuses or 'not enriched'}), "
+        f"{domains.get('free_mail_domains', 0):,} free-mail, "
+        f"{domains.get('disposable_domains', 0):,} disposable"
+        if domains
+        else "not run",
+    }
+    for provider in ("apollo", "pdl", "offline"):
+        lines[provider] = str(enriched.get(f"provider_{provider}") or "not run")
+    lines["signals"] = (
+        f"{signals.get('items_read', 0):,} items read, {signals.get('rows_this_run', 0):,} new signals"
+        if signals.get("items_read")
+        else ("none: set BIZDEV_NEWS_FEEDS" if signals else "not run")
+    )
+    return lines
+
+
 def print_summary(result, resources: dict, home: Path, generated: str, elapsed: float) -> None:
     raw = _metadata(result, "raw_contact_files")
     quarantine = _metadata(result, "contacts_quarantine")
@@ -163,6 +186,8 @@ def print_summary(result, resources: dict, home: Path, generated: str, elapsed: 
     table.add_row("duplicates merged", f"{golden.get('records_merged', 0):,}")
     for crm in ("hubspot", "salesforce"):
         table.add_row(crm, _crm_summary(result, crm))
+    for name, line in _enrichment_summary(result).items():
+        table.add_row(name, line)
     table.add_row("time taken", f"{elapsed:.1f} s")
     table.add_row("status", "[green]success[/green]" if result.success else "[red]FAILED[/red]")
     console.print(table)

@@ -11,12 +11,14 @@ import dagster as dg
 from bizdev_assets.crm.assets import CRM_ASSETS
 from bizdev_assets.dedup.assets import contact_clusters, contact_match_model
 from bizdev_assets.dedup.drift import match_model_fresh
+from bizdev_assets.enrichment import ENRICHMENT_ASSETS
 from bizdev_assets.golden.assets import contacts, golden_contacts
 from bizdev_assets.ingest.assets import raw_contact_files
 from bizdev_assets.normalize.assets import contacts_normalized
 from bizdev_assets.quality.assets import contact_quality_scores
 from jobs.contacts import contact_model_training, contacts_refresh
 from jobs.crm import crm_pull, crm_sync, crm_sync_schedule
+from jobs.enrichment import ENRICHMENT_JOBS, ENRICHMENT_SCHEDULES
 from resources.settings import Settings, build_resources
 from sensors.crm_webhook import crm_webhook_sensor
 from sensors.landing import landing_file_sensor
@@ -31,14 +33,15 @@ ASSETS = [
     contact_quality_scores,
     contacts,
     *CRM_ASSETS,
+    *ENRICHMENT_ASSETS,
 ]
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=ASSETS,
-        jobs=[contacts_refresh, contact_model_training, crm_sync, crm_pull],
-        schedules=[crm_sync_schedule],
+        jobs=[contacts_refresh, contact_model_training, crm_sync, crm_pull, *ENRICHMENT_JOBS],
+        schedules=[crm_sync_schedule, *ENRICHMENT_SCHEDULES],
         asset_checks=[match_model_fresh],
         sensors=[landing_file_sensor, crm_webhook_sensor, model_drift_sensor],
         resources=build_resources(settings),

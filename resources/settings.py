@@ -13,8 +13,19 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+from dagster_dlt import DagsterDltResource
 
 from resources.crm import HUBSPOT_PUBLIC_API, HubSpotResource, SalesforceResource
+from resources.enrichment import (
+    EnrichmentProviders,
+    SignalSources,
+    competitor_entries,
+    daily_credit_settings,
+    parse_provider_order,
+    split_list,
+)
+from resources.enrichment.apollo import APOLLO_PUBLIC_API
+from resources.enrichment.pdl import PDL_PUBLIC_API
 from resources.landing import LandingZone, LocalLanding
 from resources.pipeline_config import PipelineConfig
 from resources.warehouse import DuckDBWarehouse, PostgresWarehouse, Warehouse, is_postgres_url
@@ -49,6 +60,17 @@ class Settings:
     crm_mirror: bool = False
     crm_lookback_minutes: float = 5.0
     crm_backoff_seconds: float = 1.0  # first wait after a 429 / 5xx; doubles per retry
+    # Enrichment and market signals (docs/enrichment.md). Keys are dg.EnvVar from the env.
+    enrichment_providers: tuple[str, ...] = ("offline",)  # the waterfall's order
+    apollo_api_key: str | None = None
+    apollo_api_base: str = APOLLO_PUBLIC_API
+    pdl_api_key: str | None = None
+    pdl_api_base: str = PDL_PUBLIC_API
+    enrichment_daily_credits: str | None = None  # "500" or "apollo=500,pdl=200"
+    enrichment_people: bool = False  # person lookups (consent permitting)
+    enrichment_backoff_seconds: float = 1.0
+    news_feeds: tuple[str, ...] = ()
+    competitors: tuple[str, ...] = ()  # "Name", "Name=domain", "Name|Alias=domain"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -75,6 +97,19 @@ class Settings:
             crm_mirror=(env.get("BIZDEV_CRM_MIRROR") or "").lower() in ("1", "true", "yes"),
             crm_lookback_minutes=float(env.get("BIZDEV_CRM_LOOKBACK_MINUTES") or 5),
             crm_backoff_seconds=float(env.get("BIZDEV_CRM_BACKOFF_SECONDS") or 1),
+            enrichment_providers=tuple(
+                parse_provider_order(env.get("BIZDEV_ENRICHMENT_PROVIDERS"))
+            ),
+            apollo_api_key=_secret(env, "APOLLO_API_KEY"),
+            apollo_api_base=env.get("APOLLO_API_BASE") or APOLLO_PUBLIC_API,
+            pdl_api_key=_secret(env, "PDL_API_KEY"),
+            pdl_api_base=env.get("PDL_API_BASE") or PDL_PUBLIC_API,
+            enrichment_daily_credits=_checked_credits(env.get("BIZDEV_ENRICHMENT_DAILY_CREDITS")),
+            enrichment_people=(env.get("BIZDEV_ENRICHMENT_PEOPLE") or "").lower()
+            in ("1", "true", "yes"),
+            enrichment_backoff_seconds=float(env.get("BIZDEV_ENRICHMENT_BACKOFF_SECONDS") or 1),
+            news_feeds=tuple(split_list(env.get("BIZDEV_NEWS_FEEDS"))),
+            competitors=tuple(competitor_entries(env.get("BIZDEV_COMPETITORS"))),
         )
 
 
@@ -105,6 +140,7 @@ def build_resources(settings: Settings) -> dict[str, Any]:
             mapping_path=_existing(settings.salesforce_mapping, "BIZDEV_SALESFORCE_MAPPING"),
             **_sync_options(settings),
         ),
+        **enrichment_resources(settings),
     }
 
 
@@ -124,6 +160,34 @@ def warehouse_for(url_or_path: str, *, migrate_on_start: bool = False) -> Wareho
     if is_postgres_url(url_or_path):
         return PostgresWarehouse(url=url_or_path.strip(), migrate_on_start=migrate_on_start)
     return DuckDBWarehouse(path=url_or_path)
+
+
+def enrichment_resources(settings: Settings) -> dict[str, Any]:
+    """The provider waterfall (`enrichment`), the signal sources (`signal_sources`) and dlt
+    for the raw layer (`dlt_raw`)."""
+    return {
+        "enrichment": EnrichmentProviders(
+            order=list(settings.enrichment_providers),
+            apollo_api_key=settings.apollo_api_key,
+            apollo_api_base=settings.apollo_api_base,
+            pdl_api_key=settings.pdl_api_key,
+            pdl_api_base=settings.pdl_api_base,
+            people=settings.enrichment_people,
+            backoff_seconds=settings.enrichment_backoff_seconds,
+            **daily_credit_settings(settings.enrichment_daily_credits),
+        ),
+        "signal_sources": SignalSources(
+            feeds=list(settings.news_feeds),
+            competitors=list(settings.competitors),
+            backoff_seconds=settings.enrichment_backoff_seconds,
+        ),
+        "dlt_raw": DagsterDltResource(),
+    }
+
+
+def _checked_credits(value: str | None) -> str | None:
+    daily_credit_settings(value)  # a wrong value stops the code location with its reason
+    return value or None
 
 
 def _sync_options(settings: Settings) -> dict[str, Any]:

@@ -1,0 +1,143 @@
+"""The raw layer: every provider response as the vendor sent it, loaded with dlt (through
+dagster-dlt) into the warehouse schema `enrichment_raw`, for audit.
+
+The source reads the NDJSON archive files the ledger wrote to the landing zone (listed
+in `enrichment_archive_files`): one dlt resource, and one asset, per paid provider
+(`enrichment_raw/apollo_responses`, `enrichment_raw/pdl_responses`). dlt turns nested
+JSON into child tables (`apollo_responses__response__organizations`, and below it
+`..__technology_names`) and adds columns when a vendor adds fields (schema evolution).
+Each resource is incremental on the archive key, and dlt keeps that cursor in the
+destination with the data (`_dlt_pipeline_state`), committed with the load: a failed
+load does not advance it, so the next run loads the same files again. An archive file
+missing from the landing zone becomes a row saying so, not a stuck cursor.
+
+The destination follows the warehouse: the same DuckDB file, or the same PostgreSQL
+database. dlt's working folder is temporary: its state is restored from the destination
+on every run, so any process can run it.
+"""
+
+import json
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import dlt
+from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
+from dagster_dlt.translator import DltResourceTranslatorData
+from dlt.extract.source import DltSource
+
+from bizdev_assets.enrichment.columns import ARCHIVE_TABLE, ENRICHMENT_TABLE, PERSON_TABLE
+from resources.enrichment import PAID_PROVIDERS
+from resources.landing import LandingZone
+from resources.warehouse import DuckDBWarehouse, PostgresWarehouse, Warehouse
+
+RAW_DATASET = "enrichment_raw"
+PIPELINE_NAME = "bizdev_enrichment_raw"
+
+
+def archive_source(warehouse: Warehouse | None, landing: LandingZone | None) -> DltSource:
+    """The archive as a dlt source; without a warehouse (at definition time) it is empty."""
+
+    @dlt.source(name="enrichment_archive")
+    def enrichment_archive() -> list[Any]:
+        return [_responses(provider, warehouse, landing) for provider in PAID_PROVIDERS]
+
+    return enrichment_archive()
+
+
+def _responses(provider: str, warehouse: Warehouse | None, landing: LandingZone | None) -> Any:
+    @dlt.resource(name=f"{provider}_responses", write_disposition="append")
+    def responses(
+        archive_key: dlt.sources.incremental[str] = dlt.sources.incremental(
+            "archive_key", initial_value=""
+        ),
+    ) -> Iterator[dict[str, Any]]:
+        if warehouse is None or landing is None or not warehouse.table_exists(ARCHIVE_TABLE):
+            return
+        files = warehouse.query(
+            f"select archive_key from {ARCHIVE_TABLE} where provider = ? and archive_key > ? "
+            "order by archive_key",
+            [provider, archive_key.last_value or ""],
+        )
+        for key in files["archive_key"]:
+            try:
+                data = landing.read_bytes(key)
+            except FileNotFoundError:
+                yield {"archive_key": key, "error": f"archive file {key} is missing"}
+                continue
+            for line in data.decode("utf-8").splitlines():
+                if line.strip():
+                    yield {**json.loads(line), "archive_key": key}
+
+    return responses
+
+
+def raw_pipeline(warehouse: Warehouse, working_dir: str) -> dlt.Pipeline:
+    """A dlt pipeline into the warehouse's own database, schema `enrichment_raw`."""
+    if isinstance(warehouse, DuckDBWarehouse):
+        destination = dlt.destinations.duckdb(credentials=str(Path(warehouse.path).resolve()))
+    elif isinstance(warehouse, PostgresWarehouse):
+        destination = dlt.destinations.postgres(credentials=warehouse.url)
+    else:
+        raise TypeError(f"no dlt destination for a {type(warehouse).__name__}")
+    return dlt.pipeline(
+        pipeline_name=PIPELINE_NAME,
+        destination=destination,
+        dataset_name=RAW_DATASET,
+        pipelines_dir=working_dir,
+        progress="log",
+    )
+
+
+class RawLayerTranslator(DagsterDltTranslator):
+    def get_asset_spec(self, data: DltResourceTranslatorData) -> dg.AssetSpec:
+        return (
+            super()
+            .get_asset_spec(data)
+            .replace_attributes(
+                key=dg.AssetKey([RAW_DATASET, data.resource.name]),
+                deps=[ENRICHMENT_TABLE, PERSON_TABLE],
+                group_name="enrichment",
+                kinds={"dlt", "duckdb"},
+                description=f"Every {data.resource.name.split('_')[0]} response as sent "
+                "(raw layer, loaded by dlt from the NDJSON archive; nested JSON as child tables).",
+            )
+        )
+
+
+# Only its shape is read at definition time; runs use `raw_pipeline(warehouse, ...)`.
+_DEFINITION_PIPELINE = dlt.pipeline(
+    pipeline_name=PIPELINE_NAME,
+    destination="duckdb",
+    dataset_name=RAW_DATASET,
+    pipelines_dir=str(Path(tempfile.gettempdir()) / "bizdev-dlt-definitions"),
+)
+
+
+@dlt_assets(
+    dlt_source=archive_source(None, None),
+    dlt_pipeline=_DEFINITION_PIPELINE,
+    name="enrichment_raw",
+    dagster_dlt_translator=RawLayerTranslator(),
+)
+def enrichment_raw(
+    context: dg.AssetExecutionContext,
+    dlt_raw: DagsterDltResource,
+    warehouse: Warehouse,
+    landing: LandingZone,
+):
+    """Load the archived provider responses not yet loaded (module docstring)."""
+    if not warehouse.table_exists(ARCHIVE_TABLE):
+        for key in context.selected_asset_keys:
+            yield dg.MaterializeResult(
+                asset_key=key, metadata={"rows_loaded": 0, "note": "nothing archived yet"}
+            )
+        return
+    with tempfile.TemporaryDirectory(prefix="bizdev-dlt-") as working_dir:
+        yield from dlt_raw.run(
+            context=context,
+            dlt_source=archive_source(warehouse, landing),
+            dlt_pipeline=raw_pipeline(warehouse, working_dir),
+        )
