@@ -26,6 +26,7 @@ import dagster as dg
 import dlt
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
+from dlt.destinations.impl.postgres.configuration import PostgresCredentials
 from dlt.extract.source import DltSource
 
 from bizdev_assets.enrichment.columns import ARCHIVE_TABLE, ENRICHMENT_TABLE, PERSON_TABLE
@@ -48,7 +49,11 @@ def archive_source(warehouse: Warehouse | None, landing: LandingZone | None) -> 
 
 
 def _responses(provider: str, warehouse: Warehouse | None, landing: LandingZone | None) -> Any:
-    @dlt.resource(name=f"{provider}_responses", write_disposition="append")
+    @dlt.resource(
+        name=f"{provider}_responses",
+        write_disposition="append",
+        columns={"error": {"data_type": "text"}, "status_code": {"data_type": "bigint"}},
+    )
     def responses(
         archive_key: dlt.sources.incremental[str] = dlt.sources.incremental(
             "archive_key", initial_value=""
@@ -79,7 +84,7 @@ def raw_pipeline(warehouse: Warehouse, working_dir: str) -> dlt.Pipeline:
     if isinstance(warehouse, DuckDBWarehouse):
         destination = dlt.destinations.duckdb(credentials=str(Path(warehouse.path).resolve()))
     elif isinstance(warehouse, PostgresWarehouse):
-        destination = dlt.destinations.postgres(credentials=warehouse.url)
+        destination = dlt.destinations.postgres(credentials=_postgres_credentials(warehouse.url))
     else:
         raise TypeError(f"no dlt destination for a {type(warehouse).__name__}")
     return dlt.pipeline(
@@ -89,6 +94,17 @@ def raw_pipeline(warehouse: Warehouse, working_dir: str) -> dlt.Pipeline:
         pipelines_dir=working_dir,
         progress="log",
     )
+
+
+def _postgres_credentials(url: str) -> PostgresCredentials:
+    """dlt's credentials for a warehouse URL. A unix-socket URL names its socket folder in
+    `?host=` and no host before the path; dlt insists on a host there, and libpq lets the
+    `?host=` of the query win, so a placeholder satisfies dlt and changes nothing."""
+    credentials = PostgresCredentials()
+    credentials.parse_native_representation(url.replace("postgresql+psycopg://", "postgresql://", 1))
+    if not credentials.host and "host" in (credentials.query or {}):
+        credentials.host = "localhost"
+    return credentials
 
 
 class RawLayerTranslator(DagsterDltTranslator):

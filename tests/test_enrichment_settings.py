@@ -1,0 +1,54 @@
+"""Enrichment settings: read when the definitions are built, keys as dg.EnvVar, a wrong
+value stopping the code location with its reason; no settings = the offline provider."""
+
+from __future__ import annotations
+
+import re
+
+import dagster as dg
+import pytest
+
+from resources.settings import Settings, build_resources
+
+
+def test_enrichment_settings_become_resources_with_keys_by_name():
+    settings = Settings.from_env(
+        {
+            "BIZDEV_ENRICHMENT_PROVIDERS": "Apollo, pdl offline",
+            "APOLLO_API_KEY": "secret-a",
+            "APOLLO_API_BASE": "http://apollo.internal",
+            "PDL_API_KEY": "secret-p",
+            "BIZDEV_ENRICHMENT_DAILY_CREDITS": "apollo=500, 200",
+            "BIZDEV_NEWS_FEEDS": "https://a.example/feed, https://b.example/rss",
+            "BIZDEV_COMPETITORS": "Initech|Initech Corp=initech.com, Globex Corporation",
+        }
+    )
+    resources = build_resources(settings)
+    enrichment, sources = resources["enrichment"], resources["signal_sources"]
+    assert enrichment.order == ["apollo", "pdl", "offline"]
+    assert settings.apollo_api_key == dg.EnvVar("APOLLO_API_KEY")
+    assert settings.pdl_api_key == dg.EnvVar("PDL_API_KEY")
+    assert enrichment.apollo_api_base == "http://apollo.internal"
+    assert (enrichment.daily_budget("apollo"), enrichment.daily_budget("pdl")) == (500, 200)
+    assert sources.feeds == ["https://a.example/feed", "https://b.example/rss"]
+    assert sources.competitors == ["Initech|Initech Corp=initech.com", "Globex Corporation"]
+
+
+def test_without_settings_only_the_offline_provider_runs_and_paid_ones_say_what_is_missing():
+    enrichment = build_resources(Settings.from_env({}))["enrichment"]
+    assert enrichment.order == ["offline"] and not enrichment.people
+    assert enrichment.unavailable("apollo") == "skipped: not configured: set APOLLO_API_KEY"
+    assert "folded into HubSpot" in enrichment.unavailable("clearbit")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("BIZDEV_ENRICHMENT_PROVIDERS", "apollo, clearbitt", "unknown provider(s) clearbitt"),
+        ("BIZDEV_ENRICHMENT_DAILY_CREDITS", "apollo=lots", "'apollo=lots' is not a number"),
+        ("BIZDEV_ENRICHMENT_DAILY_CREDITS", "hubspot=5", "'hubspot=5' is not a number"),
+    ],
+)
+def test_a_wrong_enrichment_setting_stops_the_code_location_with_its_reason(name, value, said):
+    with pytest.raises(ValueError, match=f"{name}=.*{re.escape(said)}"):
+        Settings.from_env({name: value})
