@@ -101,7 +101,9 @@ def _postgres_credentials(url: str) -> PostgresCredentials:
     `?host=` and no host before the path; dlt insists on a host there, and libpq lets the
     `?host=` of the query win, so a placeholder satisfies dlt and changes nothing."""
     credentials = PostgresCredentials()
-    credentials.parse_native_representation(url.replace("postgresql+psycopg://", "postgresql://", 1))
+    credentials.parse_native_representation(
+        url.replace("postgresql+psycopg://", "postgresql://", 1)
+    )
     if not credentials.host and "host" in (credentials.query or {}):
         credentials.host = "localhost"
     return credentials
