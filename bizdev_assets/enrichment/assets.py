@@ -149,6 +149,7 @@ def company_enrichment(
 
 
 @dg.asset(
+    # After company_enrichment: both spend the same daily budgets, one after the other.
     deps=[ENRICHMENT_TABLE, GOLDEN_TABLE],
     group_name="enrichment",
     kinds={"python", "duckdb"},
@@ -168,7 +169,7 @@ def person_enrichment(
 ):
     """Title, seniority and LinkedIn of contacts whose consent allows a lookup
     (`may_enrich_person`), through the same waterfall. Off unless
-    BIZDEV_ENRICHMENT_PEOPLE=1: then the table is written empty."""
+    BIZDEV_ENRICHMENT_PEOPLE=1; while off, the table is written empty."""
     if not enrichment.people:
         frame = pl.DataFrame(schema=PERSON_COLUMNS)
         warehouse.replace_table(PERSON_TABLE, frame)

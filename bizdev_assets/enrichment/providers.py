@@ -41,7 +41,7 @@ def budgets(enrichment: EnrichmentProviders) -> dict[str, float]:
 def provider_line(name: str, tally: Tally | None, budget: float | None, what: str) -> str:
     """One provider's run in words, e.g. `9 calls: 70 hits, 20 misses, 70 credits; ...`."""
     if tally is None:
-        return "not needed (nothing left open)" if name != "offline" else "not in the order"
+        return "not asked: nothing was left open"
     if tally.skipped:
         return tally.skipped
     if budget is None:  # offline
@@ -70,7 +70,12 @@ def provider_lines(
     lines = {}
     for name in (*PAID_PROVIDERS, "offline"):
         if name not in enrichment.order:
-            lines[name] = NOT_IN_ORDER
+            missing = enrichment.unavailable(name)
+            lines[name] = (
+                f"{missing} and add {name} to BIZDEV_ENRICHMENT_PROVIDERS"
+                if missing
+                else NOT_IN_ORDER
+            )
             continue
         budget = enrichment.daily_budget(name) if name in PAID_PROVIDERS else None
         lines[name] = provider_line(name, tallies.get(name), budget, what)
