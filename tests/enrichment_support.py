@@ -20,6 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
+from bizdev_assets.company_identity import company_ids
 from bizdev_assets.enrichment.columns import DOMAINS_TABLE
 from bizdev_assets.enrichment.domains import build_company_domains
 from bizdev_assets.golden.columns import GOLDEN_COLUMNS, GOLDEN_TABLE
@@ -46,9 +47,9 @@ def golden_contacts(
     domains = companies + FREE_MAIL[:free_mail]
     rows = []
     for i in range(n):
-        domain = domains[i % len(domains)]
         k = i % len(domains)
-        company = f"Northwind {k} GmbH" if domain in companies else None
+        domain, is_company = domains[k], k < company_domains
+        company = f"Northwind {k} GmbH" if is_company else None
         rows.append(
             {
                 "contact_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"test:{i}")),
@@ -56,14 +57,14 @@ def golden_contacts(
                 "email": f"person{i}@{domain}",
                 "email_domain": domain,
                 "email_valid": True,
-                "is_free_email": domain not in companies,
+                "is_free_email": not is_company,
                 "is_role_email": False,
                 "is_disposable_email": False,
                 "first_name": f"First{i}",
                 "last_name": f"Last{i}",
                 "full_name": f"First{i} Last{i}",
                 "company": company,
-                "website_domain": domain if domain in companies and i % 3 == 0 else None,
+                "website_domain": domain if is_company and i % 3 == 0 else None,
                 "title": "Head of Sales" if i % 4 == 0 else None,
                 "seniority": "director" if i % 4 == 0 else None,
                 "department": "sales",
@@ -73,7 +74,10 @@ def golden_contacts(
                 "record_count": 1,
             }
         )
-    frame = pl.DataFrame(rows)
+    frame = pl.DataFrame(rows).with_columns(
+        company_key=pl.col("company").str.to_lowercase().str.replace(" gmbh", "")
+    )
+    frame = frame.with_columns(company_id=company_ids(frame))
     return frame.select(
         [
             pl.col(c).cast(t) if c in frame.columns else pl.lit(None, dtype=t).alias(c)

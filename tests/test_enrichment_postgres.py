@@ -1,11 +1,15 @@
 """Enrichment on the production warehouse: the ADR-013 `enrichment_cache` as the
-migrations made it, costs, and the dlt raw layer in the same PostgreSQL database."""
+migrations made it, costs, the analysts' view, and the dlt raw layer in the same PostgreSQL
+database."""
 
 from __future__ import annotations
 
 import dagster as dg
+import polars as pl
 from dagster_dlt import DagsterDltResource
 
+from bizdev_assets.enrichment.assets import CONTACTS_VIEW_SQL
+from bizdev_assets.enrichment.columns import PERSON_COLUMNS
 from bizdev_assets.enrichment.raw_layer import enrichment_raw
 from bizdev_assets.enrichment.runs import enrich_companies
 from resources.landing import LocalLanding
@@ -24,6 +28,9 @@ def test_cache_costs_and_raw_layer_live_in_the_postgres_warehouse(postgres_url, 
 
     first = enrich_companies(warehouse, landing, enrichment, run_id="run-1", now=NOW)
     second = enrich_companies(warehouse, landing, enrichment, run_id="run-2", now=NOW)
+    warehouse.replace_table("company_enrichment", second.frame)
+    warehouse.replace_table("person_enrichment", pl.DataFrame(schema=PERSON_COLUMNS))
+    warehouse.query(CONTACTS_VIEW_SQL)
     loaded = dg.materialize(
         [enrichment_raw],
         resources={"warehouse": warehouse, "landing": landing, "dlt_raw": DagsterDltResource()},
@@ -39,3 +46,5 @@ def test_cache_costs_and_raw_layer_live_in_the_postgres_warehouse(postgres_url, 
     assert costs == (15.0, 20)
     assert loaded.success
     assert warehouse.query("select count(*) from enrichment_raw.apollo_responses").item() == 2
+    enriched = warehouse.query("select count(industry) as n from contacts_enriched").item()
+    assert enriched == 15 * 200 // 24  # contacts of the 15 domains Apollo knows

@@ -6,9 +6,9 @@ in `enrichment_archive_files`): one dlt resource, and one asset, per paid provid
 (`enrichment_raw/apollo_responses`, `enrichment_raw/pdl_responses`). dlt turns nested
 JSON into child tables (`apollo_responses__response__organizations`, and below it
 `..__technology_names`) and adds columns when a vendor adds fields (schema evolution).
-Each resource is incremental on the archive key, and dlt keeps that cursor in the
-destination with the data (`_dlt_pipeline_state`), committed with the load: a failed
-load does not advance it, so the next run loads the same files again. An archive file
+Each resource is incremental on the archive line (`<archive key>#<line>`), and dlt keeps
+that cursor in the destination with the data (`_dlt_pipeline_state`), committed with the
+load: a failed load does not advance it, so the next run loads the same files again. An archive file
 missing from the landing zone becomes a row saying so, not a stuck cursor.
 
 The destination follows the warehouse: the same DuckDB file, or the same PostgreSQL
@@ -55,26 +55,36 @@ def _responses(provider: str, warehouse: Warehouse | None, landing: LandingZone 
         columns={"error": {"data_type": "text"}, "status_code": {"data_type": "bigint"}},
     )
     def responses(
-        archive_key: dlt.sources.incremental[str] = dlt.sources.incremental(
-            "archive_key", initial_value=""
+        archive_line: dlt.sources.incremental[str] = dlt.sources.incremental(
+            "archive_line", initial_value=""
         ),
     ) -> Iterator[dict[str, Any]]:
         if warehouse is None or landing is None or not warehouse.table_exists(ARCHIVE_TABLE):
             return
+        # Files are loaded whole, so every file after the last one loaded is new.
+        loaded_up_to = (archive_line.last_value or "").split("#")[0]
         files = warehouse.query(
             f"select archive_key from {ARCHIVE_TABLE} where provider = ? and archive_key > ? "
             "order by archive_key",
-            [provider, archive_key.last_value or ""],
+            [provider, loaded_up_to],
         )
         for key in files["archive_key"]:
             try:
-                data = landing.read_bytes(key)
+                lines = landing.read_bytes(key).decode("utf-8").splitlines()
             except FileNotFoundError:
-                yield {"archive_key": key, "error": f"archive file {key} is missing"}
+                yield {
+                    "archive_key": key,
+                    "archive_line": f"{key}#0",
+                    "error": f"archive file {key} is missing",
+                }
                 continue
-            for line in data.decode("utf-8").splitlines():
+            for number, line in enumerate(lines, start=1):
                 if line.strip():
-                    yield {**json.loads(line), "archive_key": key}
+                    yield {
+                        **json.loads(line),
+                        "archive_key": key,
+                        "archive_line": f"{key}#{number:06d}",
+                    }
 
     return responses
 
