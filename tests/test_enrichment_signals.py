@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import dagster as dg
+import polars as pl
 import pytest
 
 from bizdev_assets.enrichment.signal_assets import company_signals
@@ -131,7 +132,9 @@ def test_feeds_in_rss_and_atom_are_read_and_broken_or_dateless_ones_say_so(feeds
     assert source.stats.retries == 1  # the 503, retried once
 
 
-def test_company_signals_accumulate_and_the_freshness_check_names_stale_feeds(tmp_path, feeds):
+def test_feed_and_webhook_signals_accumulate_and_the_freshness_check_names_stale_feeds(
+    tmp_path, feeds
+):
     warehouse = DuckDBWarehouse(path=str(tmp_path / "w.duckdb"))
     fresh = datetime.now().replace(microsecond=0)
     urls = [
@@ -153,7 +156,14 @@ def test_company_signals_accumulate_and_the_freshness_check_names_stale_feeds(tm
         ),
         feeds.publish("/undated", rss([{"title": "Undated", "link": "https://n/u"}])),
     ]
-    sources = SignalSources(feeds=urls, competitors=["Initech"], backoff_seconds=0.001)
+    sources = SignalSources(
+        feeds=urls, competitors=["Initech", "Globex=globex.com"], backoff_seconds=0.001
+    )
+    warehouse.replace_table(  # what the intake API's webhook appends
+        "signal_inbox",
+        pl.DataFrame({"item_id": ["w1"], "title": ["Globex is hiring 40 engineers"], "url": ["https://globex.com/jobs"],
+                      "summary": [""], "published_at": [fresh], "received_at": [fresh]}),
+    )  # fmt: skip
 
     def materialize():
         resources = {"warehouse": warehouse, "signal_sources": sources}
@@ -165,11 +175,12 @@ def test_company_signals_accumulate_and_the_freshness_check_names_stale_feeds(tm
     assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
     assert set(check.metadata) == {"feeds", urls[1], urls[2]}
     assert "no dated items" in check.metadata[urls[2]].value
-    signals = warehouse.read_table("company_signals")
-    assert signals.select("company", "kind", "competitor").rows() == [
-        ("Initech", "competitor_mention", "Initech")
+    signals = warehouse.read_table("company_signals").sort("company")
+    assert signals.select("company", "kind", "competitor", "matched_by", "source").rows() == [
+        ("Globex", "competitor_mention", "Globex", "name+domain", "webhook"),
+        ("Initech", "competitor_mention", "Initech", "name", urls[0]),
     ]
-    assert second.success and warehouse.row_count("signal_feed_log") == 6
+    assert second.success and warehouse.row_count("signal_feed_log") == 8  # 3 feeds + inbox, twice
     assert (
         signals["first_seen_at"][0] == warehouse.read_table("company_signals")["first_seen_at"][0]
     )

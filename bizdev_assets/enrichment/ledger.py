@@ -2,8 +2,9 @@
 
 * `enrichment_cache` (ADR-013): one row per provider, kind and lookup. `source` is
   `<provider>:<kind>`, `query_hash` the sha256 of kind and key, `result` the JSON
-  `{status, fields, fetched_at, key, note}`, `expires_at` the spec's TTL from now (misses
-  and mismatches expire sooner than hits). Errors are never remembered.
+  `{status, fields, fetched_at, key, note}`, `expires_at` the provider's TTL from now
+  (the spec's default unless the resource's `cache_days` says otherwise; misses and
+  mismatches expire sooner than hits). Errors are never remembered.
 * Budgets: a provider's daily credits, less what `enrichment_costs` says the day's
   earlier runs spent, less this run's credits. Days are UTC days.
 * `enrichment_costs`: one row per provider and day; this run's tallies added to the
@@ -28,7 +29,7 @@ import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import polars as pl
 
@@ -63,12 +64,14 @@ class WarehouseLedger:
         spec: Spec,
         *,
         budgets: Mapping[str, float],
+        hit_ttls: Mapping[str, timedelta] | None = None,
         run_id: str,
         now: datetime,
         flush_seconds: float = 2.0,
     ):
         self.warehouse, self.landing, self.spec = warehouse, landing, spec
         self.budgets = dict(budgets)
+        self.hit_ttls = dict(hit_ttls or {})  # provider -> how long its hits are kept
         self.run_id = run_id
         self.now = now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now
         self.day = self.now.date()
@@ -102,7 +105,8 @@ class WarehouseLedger:
     def remember(self, provider: str, key: str, answer: Cached, note: str | None) -> None:
         source = self._source(provider)
         digest = query_hash(self.spec.kind, key)
-        ttl = self.spec.hit_ttl if answer.status == "hit" else self.spec.miss_ttl
+        hit_ttl = self.hit_ttls.get(provider, self.spec.hit_ttl)
+        ttl = hit_ttl if answer.status == "hit" else min(self.spec.miss_ttl, hit_ttl)
         result = {**asdict(answer), "key": key, "note": note}
         self._pending_cache[(source, digest)] = {
             "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"bizdev-enrichment:{source}:{digest}")),

@@ -8,6 +8,7 @@ skipped step with the reason; the offline provider is a step that reads the cont
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from bizdev_assets.enrichment.waterfall import Step, Tally
@@ -34,8 +35,15 @@ def build_steps(
     return steps, clients
 
 
-def budgets(enrichment: EnrichmentProviders) -> dict[str, float]:
-    return {name: enrichment.daily_budget(name) for name in PAID_PROVIDERS}
+def ledger_options(enrichment: EnrichmentProviders, kind: str) -> dict[str, Any]:
+    """The daily budgets of the paid providers and any TTL the resource sets for `kind`."""
+    ttls = {
+        name: timedelta(days=enrichment.cache_days[f"{name}:{kind}"])
+        for name in PAID_PROVIDERS
+        if f"{name}:{kind}" in enrichment.cache_days
+    }
+    budgets = {name: enrichment.daily_budget(name) for name in PAID_PROVIDERS}
+    return {"budgets": budgets, "hit_ttls": ttls}
 
 
 def provider_line(name: str, tally: Tally | None, budget: float | None, what: str) -> str:

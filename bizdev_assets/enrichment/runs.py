@@ -15,7 +15,7 @@ from bizdev_assets.enrichment.columns import DOMAINS_TABLE
 from bizdev_assets.enrichment.ledger import WarehouseLedger
 from bizdev_assets.enrichment.offline import company_records, person_records
 from bizdev_assets.enrichment.people import people_to_look_up, person_queries
-from bizdev_assets.enrichment.providers import budgets, build_steps, provider_lines
+from bizdev_assets.enrichment.providers import build_steps, ledger_options, provider_lines
 from bizdev_assets.enrichment.results import company_enrichment_frame, person_enrichment_frame
 from bizdev_assets.enrichment.waterfall import COMPANY, PERSON, run_waterfall
 from resources.enrichment import EnrichmentProviders, Query
@@ -59,7 +59,7 @@ def enrich_companies(
     domains = warehouse.read_table(DOMAINS_TABLE).filter(pl.col("enrichable"))
     steps, clients = build_steps(enrichment, company_records(domains))
     ledger = WarehouseLedger(
-        warehouse, landing, COMPANY, budgets=budgets(enrichment), run_id=run_id, now=now
+        warehouse, landing, COMPANY, **ledger_options(enrichment, "company"), run_id=run_id, now=now
     )
     try:
         queries = [Query(domain) for domain in domains["domain"]]
@@ -84,7 +84,7 @@ def enrich_people(
     people, not_allowed = people_to_look_up(golden)
     steps, clients = build_steps(enrichment, person_records(people))
     ledger = WarehouseLedger(
-        warehouse, landing, PERSON, budgets=budgets(enrichment), run_id=run_id, now=now
+        warehouse, landing, PERSON, **ledger_options(enrichment, "person"), run_id=run_id, now=now
     )
     try:
         result = run_waterfall(PERSON, person_queries(people), steps, ledger, _stamp)

@@ -77,6 +77,8 @@ class EnrichmentProviders(dg.ConfigurableResource):
     default_daily_credits: float = DEFAULT_DAILY_CREDITS
     daily_credits: dict[str, float] = {}
     people: bool = False  # BIZDEV_ENRICHMENT_PEOPLE: person lookups (consent permitting)
+    # "<provider>:<kind>" -> days a hit stays cached (default 90 companies, 30 people).
+    cache_days: dict[str, float] = {}
     max_retries: int = 6
     backoff_seconds: float = 1.0
     timeout_seconds: float = 30.0
