@@ -164,8 +164,12 @@ def enrichment_raw(
             )
         return
     with tempfile.TemporaryDirectory(prefix="bizdev-dlt-") as working_dir:
+        pipeline = raw_pipeline(warehouse, working_dir)
         yield from dlt_raw.run(
             context=context,
             dlt_source=archive_source(warehouse, landing),
-            dlt_pipeline=raw_pipeline(warehouse, working_dir),
+            dlt_pipeline=pipeline,
+            # DuckDB parses dlt's default INSERT files whole: parquet loads in a fraction
+            # of the memory. PostgreSQL takes CSV through COPY.
+            loader_file_format="parquet" if isinstance(warehouse, DuckDBWarehouse) else "csv",
         )
