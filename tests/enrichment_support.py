@@ -101,18 +101,19 @@ def enrichable(domains: pl.DataFrame) -> list[str]:
 def providers(
     order: Sequence[str], apollo=None, pdl=None, credits: float = 1_000.0, **options
 ) -> EnrichmentProviders:
-    """The `enrichment` resource for `order`, with keys and base URLs of the local servers."""
-    return EnrichmentProviders(
-        order=list(order),
-        apollo_api_key=apollo.api_key if apollo else None,
-        apollo_api_base=apollo.url if apollo else "http://127.0.0.1:9",
-        pdl_api_key=pdl.api_key if pdl else None,
-        pdl_api_base=pdl.url if pdl else "http://127.0.0.1:9",
-        default_daily_credits=credits,
-        backoff_seconds=0.001,
-        timeout_seconds=options.pop("timeout_seconds", 2.0),
-        **options,
-    )
+    """The `enrichment` resource for `order`, with keys and base URLs of the local servers
+    (`options` override any of them)."""
+    values = {
+        "order": list(order),
+        "apollo_api_key": apollo.api_key if apollo else None,
+        "apollo_api_base": apollo.url if apollo else "http://127.0.0.1:9",
+        "pdl_api_key": pdl.api_key if pdl else None,
+        "pdl_api_base": pdl.url if pdl else "http://127.0.0.1:9",
+        "default_daily_credits": credits,
+        "backoff_seconds": 0.001,
+        "timeout_seconds": 2.0,
+    }
+    return EnrichmentProviders(**{**values, **options})
 
 
 def embedded(tmp_path: Path) -> tuple[DuckDBWarehouse, LocalLanding]:

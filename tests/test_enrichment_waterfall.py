@@ -177,6 +177,15 @@ def test_faults_met_once_are_retried_and_archived_with_what_went_wrong(scenario,
     )
 
 
+def test_a_base_url_that_cannot_work_stops_the_provider_and_names_the_setting(scenario, pdl):
+    enrichment = providers(
+        ["apollo", "pdl"], pdl=pdl, apollo_api_key="k", apollo_api_base="apollo.io"
+    )
+    result = run(scenario, enrichment)
+    assert "check APOLLO_API_BASE" in result.lines["apollo"]
+    assert sorted(pdl.asked) == sorted(scenario[2])  # the next provider still answers
+
+
 def test_a_refused_key_stops_the_provider_after_one_call(scenario, apollo):
     enrichment = providers(["apollo", "offline"], apollo)
     apollo.api_key = "rotated"

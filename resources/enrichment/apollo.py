@@ -51,7 +51,7 @@ def apollo_message(status: int, body: Any) -> str:
 
 def classify(exc: Exception) -> Failure | None:
     """The retry loop's reading of one failed Apollo request (module docstring)."""
-    common = common_failure(exc, "Apollo")
+    common = common_failure(exc, "Apollo", "APOLLO_API_BASE")
     if common is not None or not isinstance(exc, HttpFailure):
         return common
     if exc.status in (401, 403):

@@ -71,6 +71,13 @@ class ProviderAuthError(ProviderError):
     stops_provider = True
 
 
+class ProviderConfigError(ProviderError):
+    """The provider's settings cannot work (a base URL that is not one); the message
+    names the setting to fix."""
+
+    stops_provider = True
+
+
 class ProviderOutOfCredits(ProviderError):
     """The vendor's own quota is spent (PDL 402, a daily rate limit): rows wait for
     tomorrow like rows over our own budget."""

@@ -23,7 +23,6 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import feedparser
-import httpx
 
 from resources.enrichment.base import ProviderError
 from resources.enrichment.transport import HttpFailure, VendorHttp, common_failure, excerpt
@@ -99,9 +98,7 @@ def _text(body: Any) -> str:
 
 
 def classify(exc: Exception) -> Failure | None:
-    if isinstance(exc, httpx.UnsupportedProtocol):  # a TransportError, but never transient
-        return Failure(Verdict.FAIL, str(exc), ProviderError(f"not a feed address: {exc}"))
-    common = common_failure(exc, "Feed")
+    common = common_failure(exc, "Feed", "BIZDEV_NEWS_FEEDS")
     if common is not None or not isinstance(exc, HttpFailure):
         return common
     return Failure(Verdict.FAIL, exc.message, ProviderError(exc.message))
@@ -144,8 +141,6 @@ class FeedSource:
             )
         except ProviderError as exc:
             return SourceReport(url, "error", error=str(exc))
-        except httpx.InvalidURL as exc:
-            return SourceReport(url, "error", error=f"not a feed address: {exc}")
         finally:
             self._http.take_exchanges()  # feed bodies are not archived
         report = items_from(url, document)

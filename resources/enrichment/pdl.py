@@ -52,7 +52,7 @@ def pdl_message(status: int, body: Any) -> str:
 
 def classify(exc: Exception) -> Failure | None:
     """The retry loop's reading of one failed PDL request (module docstring)."""
-    common = common_failure(exc, "PDL")
+    common = common_failure(exc, "PDL", "PDL_API_BASE")
     if common is not None or not isinstance(exc, HttpFailure):
         return common
     if exc.status in (401, 403):

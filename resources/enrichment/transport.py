@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from resources.enrichment.base import Exchange, ProviderOutOfCredits
+from resources.enrichment.base import Exchange, ProviderConfigError, ProviderOutOfCredits
 from resources.http_retry import CallStats, Failure, RetryPolicy, Verdict, call_with_retries
 
 # A vendor asking us to wait longer than this is a quota, not a burst: stop for this run.
@@ -62,9 +62,15 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
         return None
 
 
-def common_failure(exc: Exception, vendor: str) -> Failure | None:
-    """What every vendor's classifier shares: network errors, bodies that are not JSON,
-    429 and 5xx. None for the rest, which the vendor's classifier decides."""
+def common_failure(
+    exc: Exception, vendor: str, base_setting: str = "its base URL"
+) -> Failure | None:
+    """What every vendor's classifier shares: a base URL that cannot work, network
+    errors, bodies that are not JSON, 429 and 5xx. None for the rest, which the vendor's
+    classifier decides."""
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        wrong = ProviderConfigError(f"{vendor}: {exc}; check {base_setting}")
+        return Failure(Verdict.FAIL, str(exc), wrong)
     if isinstance(exc, httpx.TimeoutException):
         return Failure(Verdict.TRANSIENT, f"timed out ({type(exc).__name__})")
     if isinstance(exc, httpx.TransportError):
@@ -151,7 +157,7 @@ class VendorHttp:
         def send() -> tuple[int, Any]:
             try:
                 response = self._client.request(method, path, params=params, json=json_payload)
-            except httpx.TransportError as exc:
+            except (httpx.TransportError, httpx.InvalidURL) as exc:
                 self._record(operation, request, None, None, f"{type(exc).__name__}: {exc}")
                 raise
             try:
