@@ -42,7 +42,8 @@ def test_demo_files_become_reconciled_deduplicated_golden_contacts(settings, dem
 
     assert result.success
     checks = blocking_checks(result)
-    assert len(checks) == 5 and all(checks.values()), checks
+    # 5 on the contact chain, and company_enrichment:one_row_per_company_domain
+    assert len(checks) == 6 and all(checks.values()), checks
     warehouse = DuckDBWarehouse(path=settings.warehouse)
     raw = warehouse.row_count("raw_contact_files")
     normalized = warehouse.read_table("contacts_normalized")

@@ -41,11 +41,11 @@ PIPELINE_NAME = "bizdev_enrichment_raw"
 def archive_source(warehouse: Warehouse | None, landing: LandingZone | None) -> DltSource:
     """The archive as a dlt source; without a warehouse (at definition time) it is empty."""
 
-    @dlt.source(name="enrichment_archive")
-    def enrichment_archive() -> list[Any]:
+    @dlt.source(name=RAW_DATASET)  # the dlt schema: tables show as enrichment_raw.<table>
+    def enrichment_raw_source() -> list[Any]:
         return [_responses(provider, warehouse, landing) for provider in PAID_PROVIDERS]
 
-    return enrichment_archive()
+    return enrichment_raw_source()
 
 
 def _responses(provider: str, warehouse: Warehouse | None, landing: LandingZone | None) -> Any:
