@@ -44,6 +44,17 @@ class Settings:
     header_overrides: str | None = None  # YAML of per-source header mappings
     survivorship_rules: str | None = None  # YAML; None = shipped default
     quality_weights: str | None = None  # YAML; None = shipped default
+    # Enrichment and market signals (docs/enrichment.md). Keys are dg.EnvVar from the env.
+    enrichment_providers: tuple[str, ...] = ("offline",)  # the waterfall's order
+    apollo_api_key: str | None = None
+    apollo_api_base: str = APOLLO_PUBLIC_API
+    pdl_api_key: str | None = None
+    pdl_api_base: str = PDL_PUBLIC_API
+    enrichment_daily_credits: str | None = None  # "500" or "apollo=500,pdl=200"
+    enrichment_people: bool = False  # person lookups (consent permitting)
+    enrichment_backoff_seconds: float = 1.0
+    news_feeds: tuple[str, ...] = ()
+    competitors: tuple[str, ...] = ()  # "Name", "Name=domain", "Name|Alias=domain"
     # CRM sync (README: CRM settings). Secrets are dg.EnvVar when read from the environment.
     hubspot_access_token: str | None = None
     hubspot_api_base: str = HUBSPOT_PUBLIC_API
@@ -60,17 +71,6 @@ class Settings:
     crm_mirror: bool = False
     crm_lookback_minutes: float = 5.0
     crm_backoff_seconds: float = 1.0  # first wait after a 429 / 5xx; doubles per retry
-    # Enrichment and market signals (docs/enrichment.md). Keys are dg.EnvVar from the env.
-    enrichment_providers: tuple[str, ...] = ("offline",)  # the waterfall's order
-    apollo_api_key: str | None = None
-    apollo_api_base: str = APOLLO_PUBLIC_API
-    pdl_api_key: str | None = None
-    pdl_api_base: str = PDL_PUBLIC_API
-    enrichment_daily_credits: str | None = None  # "500" or "apollo=500,pdl=200"
-    enrichment_people: bool = False  # person lookups (consent permitting)
-    enrichment_backoff_seconds: float = 1.0
-    news_feeds: tuple[str, ...] = ()
-    competitors: tuple[str, ...] = ()  # "Name", "Name=domain", "Name|Alias=domain"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -82,6 +82,19 @@ class Settings:
             header_overrides=env.get("BIZDEV_HEADER_OVERRIDES") or None,
             survivorship_rules=env.get("BIZDEV_SURVIVORSHIP_RULES") or None,
             quality_weights=env.get("BIZDEV_QUALITY_WEIGHTS") or None,
+            enrichment_providers=tuple(
+                parse_provider_order(env.get("BIZDEV_ENRICHMENT_PROVIDERS"))
+            ),
+            apollo_api_key=_secret(env, "APOLLO_API_KEY"),
+            apollo_api_base=env.get("APOLLO_API_BASE") or APOLLO_PUBLIC_API,
+            pdl_api_key=_secret(env, "PDL_API_KEY"),
+            pdl_api_base=env.get("PDL_API_BASE") or PDL_PUBLIC_API,
+            enrichment_daily_credits=_checked_credits(env.get("BIZDEV_ENRICHMENT_DAILY_CREDITS")),
+            enrichment_people=(env.get("BIZDEV_ENRICHMENT_PEOPLE") or "").lower()
+            in ("1", "true", "yes"),
+            enrichment_backoff_seconds=float(env.get("BIZDEV_ENRICHMENT_BACKOFF_SECONDS") or 1),
+            news_feeds=tuple(split_list(env.get("BIZDEV_NEWS_FEEDS"))),
+            competitors=tuple(competitor_entries(env.get("BIZDEV_COMPETITORS"))),
             hubspot_access_token=_secret(env, "HUBSPOT_ACCESS_TOKEN"),
             hubspot_api_base=env.get("HUBSPOT_API_BASE") or HUBSPOT_PUBLIC_API,
             hubspot_mapping=env.get("BIZDEV_HUBSPOT_MAPPING") or None,
@@ -97,19 +110,6 @@ class Settings:
             crm_mirror=(env.get("BIZDEV_CRM_MIRROR") or "").lower() in ("1", "true", "yes"),
             crm_lookback_minutes=float(env.get("BIZDEV_CRM_LOOKBACK_MINUTES") or 5),
             crm_backoff_seconds=float(env.get("BIZDEV_CRM_BACKOFF_SECONDS") or 1),
-            enrichment_providers=tuple(
-                parse_provider_order(env.get("BIZDEV_ENRICHMENT_PROVIDERS"))
-            ),
-            apollo_api_key=_secret(env, "APOLLO_API_KEY"),
-            apollo_api_base=env.get("APOLLO_API_BASE") or APOLLO_PUBLIC_API,
-            pdl_api_key=_secret(env, "PDL_API_KEY"),
-            pdl_api_base=env.get("PDL_API_BASE") or PDL_PUBLIC_API,
-            enrichment_daily_credits=_checked_credits(env.get("BIZDEV_ENRICHMENT_DAILY_CREDITS")),
-            enrichment_people=(env.get("BIZDEV_ENRICHMENT_PEOPLE") or "").lower()
-            in ("1", "true", "yes"),
-            enrichment_backoff_seconds=float(env.get("BIZDEV_ENRICHMENT_BACKOFF_SECONDS") or 1),
-            news_feeds=tuple(split_list(env.get("BIZDEV_NEWS_FEEDS"))),
-            competitors=tuple(competitor_entries(env.get("BIZDEV_COMPETITORS"))),
         )
 
 
@@ -162,6 +162,26 @@ def warehouse_for(url_or_path: str, *, migrate_on_start: bool = False) -> Wareho
     return DuckDBWarehouse(path=url_or_path)
 
 
+def _sync_options(settings: Settings) -> dict[str, Any]:
+    return {
+        "push_mode": settings.crm_push_mode,
+        "mirror": settings.crm_mirror,
+        "lookback_minutes": settings.crm_lookback_minutes,
+        "backoff_seconds": settings.crm_backoff_seconds,
+    }
+
+
+def _secret(env: Mapping[str, str], name: str) -> str | None:
+    """A set secret as dg.EnvVar: resolved when the run starts, shown by name in the UI."""
+    return dg.EnvVar(name) if env.get(name) else None
+
+
+def _existing(path: str | None, setting: str) -> str | None:
+    if path is not None and not Path(path).is_file():
+        raise FileNotFoundError(f"{setting}={path!r}: no such file. Fix or unset {setting}.")
+    return path
+
+
 def enrichment_resources(settings: Settings) -> dict[str, Any]:
     """The provider waterfall (`enrichment`), the signal sources (`signal_sources`) and dlt
     for the raw layer (`dlt_raw`)."""
@@ -188,23 +208,3 @@ def enrichment_resources(settings: Settings) -> dict[str, Any]:
 def _checked_credits(value: str | None) -> str | None:
     daily_credit_settings(value)  # a wrong value stops the code location with its reason
     return value or None
-
-
-def _sync_options(settings: Settings) -> dict[str, Any]:
-    return {
-        "push_mode": settings.crm_push_mode,
-        "mirror": settings.crm_mirror,
-        "lookback_minutes": settings.crm_lookback_minutes,
-        "backoff_seconds": settings.crm_backoff_seconds,
-    }
-
-
-def _secret(env: Mapping[str, str], name: str) -> str | None:
-    """A set secret as dg.EnvVar: resolved when the run starts, shown by name in the UI."""
-    return dg.EnvVar(name) if env.get(name) else None
-
-
-def _existing(path: str | None, setting: str) -> str | None:
-    if path is not None and not Path(path).is_file():
-        raise FileNotFoundError(f"{setting}={path!r}: no such file. Fix or unset {setting}.")
-    return path
