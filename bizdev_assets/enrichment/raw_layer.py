@@ -94,7 +94,7 @@ def raw_pipeline(warehouse: Warehouse, working_dir: str) -> dlt.Pipeline:
     if isinstance(warehouse, DuckDBWarehouse):
         destination = dlt.destinations.duckdb(credentials=str(Path(warehouse.path).resolve()))
     elif isinstance(warehouse, PostgresWarehouse):
-        destination = dlt.destinations.postgres(credentials=_postgres_credentials(warehouse.url))
+        destination = dlt.destinations.postgres(credentials=_postgres_credentials(warehouse.dsn))
     else:
         raise TypeError(f"no dlt destination for a {type(warehouse).__name__}")
     return dlt.pipeline(

@@ -81,7 +81,12 @@ class ApolloClient:
         if not api_key:
             raise ProviderAuthError(f"Apollo has no API key: set {KEY_SETTING}")
         policy = RetryPolicy(
-            "Apollo", ProviderError, max_retries, backoff_seconds, max_backoff_seconds, sleep
+            "Apollo",
+            ProviderError,
+            max_retries=max_retries,
+            backoff_seconds=backoff_seconds,
+            max_backoff_seconds=max_backoff_seconds,
+            sleep=sleep,
         )
         self._http = VendorHttp(
             "Apollo",

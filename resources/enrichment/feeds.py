@@ -119,7 +119,13 @@ class FeedSource:
         sleep: Callable[[float], None] = time.sleep,
     ):
         self.urls = list(urls)
-        policy = RetryPolicy("Feed", ProviderError, max_retries, backoff_seconds, 30.0, sleep)
+        policy = RetryPolicy(
+            "Feed",
+            ProviderError,
+            max_retries=max_retries,
+            backoff_seconds=backoff_seconds,
+            sleep=sleep,
+        )
         self._http = VendorHttp(
             "feed",
             "",

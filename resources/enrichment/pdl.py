@@ -85,7 +85,12 @@ class PdlClient:
             raise ProviderAuthError(f"PDL has no API key: set {KEY_SETTING}")
         self.min_likelihood = min_likelihood
         policy = RetryPolicy(
-            "PDL", ProviderError, max_retries, backoff_seconds, max_backoff_seconds, sleep
+            "PDL",
+            ProviderError,
+            max_retries=max_retries,
+            backoff_seconds=backoff_seconds,
+            max_backoff_seconds=max_backoff_seconds,
+            sleep=sleep,
         )
         self._http = VendorHttp(
             "PDL",
