@@ -17,6 +17,7 @@ from bizdev_assets.crm.commands import crm_app
 from bizdev_assets.dedup.commands import explain, review_app
 from bizdev_assets.definitions import ASSETS
 from bizdev_assets.demo.generator import generate_demo
+from bizdev_assets.enrichment import ENRICHMENT_STEPS
 from resources.landing import LandingZone, LocalLanding
 from resources.settings import DEFAULT_LANDING, Settings, build_resources, warehouse_for
 from resources.warehouse import PostgresWarehouse
@@ -158,14 +159,16 @@ def _failures(result) -> dict[str, str]:
 
 
 def run_outcome(result) -> tuple[str, int]:
-    """The run's status line and exit status: a CRM that failed never fails the contacts
-    pipeline, and is told apart from it."""
+    """The run's status line and exit status: a CRM or enrichment that failed never fails
+    the contacts pipeline, and is told apart from it."""
     broken = set(_failures(result)) | {e.step_key for e in result.get_step_skipped_events()}
-    if any(not step.startswith("crm_") for step in broken):
+    enrichment = broken & ENRICHMENT_STEPS
+    if any(not step.startswith("crm_") for step in broken - enrichment):
         return "[red]FAILED[/red]", 1
-    crms = sorted({step.split("_")[1] for step in broken})
-    if crms:
-        return f"[yellow]contacts pipeline success; {', '.join(crms)} failed[/yellow]", 2
+    failed = sorted({step.split("_")[1] for step in broken - enrichment})
+    failed += ["enrichment"] if enrichment else []
+    if failed:
+        return f"[yellow]contacts pipeline success; {', '.join(failed)} failed[/yellow]", 2
     return "[green]success[/green]", 0
 
 
@@ -195,6 +198,7 @@ def _enrichment_summary(result) -> dict[str, str]:
     domains = _metadata(result, "company_domains")
     enriched = _metadata(result, "company_enrichment")
     signals = _metadata(result, "company_signals")
+    failed = {k: v for k, v in _failures(result).items() if k in ENRICHMENT_STEPS}
     statuses = ", ".join(f"{n:,} {s}" for s, n in (enriched.get("status_counts") or {}).items())
     lines = {
         "company domains": f"{domains.get('company_domains', 0):,} companies ({statuses or 'not enriched'}), "
@@ -205,6 +209,8 @@ def _enrichment_summary(result) -> dict[str, str]:
     }
     for provider in ("apollo", "pdl", "offline"):
         lines[provider] = str(enriched.get(f"provider_{provider}") or "not run")
+    for step, reason in failed.items():
+        lines[f"failed: {step}"] = reason
     lines["signals"] = (
         f"{signals.get('items_read', 0):,} items read, {signals.get('rows_this_run', 0):,} new signals"
         if signals.get("items_read")

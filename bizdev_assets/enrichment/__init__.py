@@ -6,5 +6,7 @@ from bizdev_assets.enrichment.raw_layer import enrichment_raw
 from bizdev_assets.enrichment.signal_assets import company_signals
 
 ENRICHMENT_ASSETS = [*COMPANY_ASSETS, company_signals, enrichment_raw]
+# The steps (ops) of these assets: `bizdev run` tells their failure apart from the contacts'.
+ENRICHMENT_STEPS = frozenset(asset.op.name for asset in ENRICHMENT_ASSETS)
 
-__all__ = ["ENRICHMENT_ASSETS"]
+__all__ = ["ENRICHMENT_ASSETS", "ENRICHMENT_STEPS"]

@@ -8,8 +8,9 @@ JSON into child tables (`apollo_responses__response__organizations`, and below i
 `..__technology_names`) and adds columns when a vendor adds fields (schema evolution).
 Each resource is incremental on the archive line (`<archive key>#<line>`), and dlt keeps
 that cursor in the destination with the data (`_dlt_pipeline_state`), committed with the
-load: a failed load does not advance it, so the next run loads the same files again. An archive file
-missing from the landing zone becomes a row saying so, not a stuck cursor.
+load: a failed load does not advance it, so the next run loads the same files again. An
+archive file missing from the landing zone becomes a row saying so, not a stuck cursor; a
+corrupt one fails this asset (only this one) with the file and line to repair.
 
 The destination follows the warehouse: the same DuckDB file, or the same PostgreSQL
 database. dlt's working folder is temporary: its state is restored from the destination
@@ -28,6 +29,7 @@ from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
 from dlt.destinations.impl.postgres.configuration import PostgresCredentials
 from dlt.extract.source import DltSource
+from dlt.pipeline.exceptions import PipelineStepFailed
 
 from bizdev_assets.enrichment.columns import ARCHIVE_TABLE, ENRICHMENT_TABLE, PERSON_TABLE
 from resources.enrichment import PAID_PROVIDERS
@@ -80,13 +82,20 @@ def _responses(provider: str, warehouse: Warehouse | None, landing: LandingZone 
                 continue
             for number, line in enumerate(lines, start=1):
                 if line.strip():
-                    yield {
-                        **json.loads(line),
-                        "archive_key": key,
-                        "archive_line": f"{key}#{number:06d}",
-                    }
+                    yield {**_record(key, number, line), "archive_line": f"{key}#{number:06d}"}
 
     return responses
+
+
+def _record(key: str, number: int, line: str) -> dict[str, Any]:
+    try:
+        record = json.loads(line)
+    except ValueError as exc:
+        raise ValueError(
+            f"{key} line {number} is not JSON ({exc}): nothing of this load is kept and the "
+            "cursor stays before it; repair or remove the file, then run again"
+        ) from None
+    return {**record, "archive_key": key}
 
 
 def raw_pipeline(warehouse: Warehouse, working_dir: str) -> dlt.Pipeline:
@@ -165,11 +174,24 @@ def enrichment_raw(
         return
     with tempfile.TemporaryDirectory(prefix="bizdev-dlt-") as working_dir:
         pipeline = raw_pipeline(warehouse, working_dir)
-        yield from dlt_raw.run(
-            context=context,
-            dlt_source=archive_source(warehouse, landing),
-            dlt_pipeline=pipeline,
-            # DuckDB parses dlt's default INSERT files whole: parquet loads in a fraction
-            # of the memory. PostgreSQL takes CSV through COPY.
-            loader_file_format="parquet" if isinstance(warehouse, DuckDBWarehouse) else "csv",
-        )
+        try:
+            yield from dlt_raw.run(
+                context=context,
+                dlt_source=archive_source(warehouse, landing),
+                dlt_pipeline=pipeline,
+                # DuckDB parses dlt's default INSERT files whole: parquet loads in a
+                # fraction of the memory. PostgreSQL takes CSV through COPY.
+                loader_file_format="parquet" if isinstance(warehouse, DuckDBWarehouse) else "csv",
+            )
+        except PipelineStepFailed as exc:
+            # The root cause says it all; dlt's wrappers around it would bury it.
+            raise dg.Failure(
+                f"the raw layer was not loaded ({exc.step} step): {_root_cause(exc)}"
+            ) from None
+
+
+def _root_cause(exc: BaseException) -> str:
+    """The innermost exception of dlt's wrappers, as `Type: message`."""
+    while exc.__cause__ is not None or getattr(exc, "exception", None) is not None:
+        exc = exc.__cause__ or exc.exception
+    return f"{type(exc).__name__}: {exc}"
