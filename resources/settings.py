@@ -257,6 +257,7 @@ def enrichment_resources(settings: Settings) -> dict[str, Any]:
             pdl_api_base=settings.pdl_api_base,
             people=settings.enrichment_people,
             backoff_seconds=settings.enrichment_backoff_seconds,
+            allow_insecure_http=settings.allow_insecure_http,
             **daily_credit_settings(settings.enrichment_daily_credits),
         ),
         "signal_sources": SignalSources(

@@ -112,6 +112,7 @@ def providers(
         "default_daily_credits": credits,
         "backoff_seconds": 0.001,
         "timeout_seconds": 2.0,
+        "allow_insecure_http": True,  # the local servers speak plain HTTP
     }
     return EnrichmentProviders(**{**values, **options})
 

@@ -37,6 +37,7 @@ def test_failures_around_enrichment_never_stop_the_contact_chain_and_are_told_ap
         pdl_api_key="a-key-pdl-refuses",
         pdl_api_base=pdl.url,
         enrichment_backoff_seconds=0.001,
+        allow_insecure_http=True,  # the local servers speak plain HTTP
         news_feeds=(feeds.url + "/gone.rss",),
     )
     resources = build_resources(settings)

@@ -52,3 +52,13 @@ def test_without_settings_only_the_offline_provider_runs_and_paid_ones_say_what_
 def test_a_wrong_enrichment_setting_stops_the_code_location_with_its_reason(name, value, said):
     with pytest.raises(ValueError, match=f"{name}=.*{re.escape(said)}"):
         Settings.from_env({name: value})
+
+
+def test_a_plain_http_provider_base_is_refused_unless_allowed_for_a_test_server():
+    env = {"BIZDEV_ENRICHMENT_PROVIDERS": "apollo", "APOLLO_API_KEY": "k"}
+    http = {**env, "APOLLO_API_BASE": "http://apollo.internal"}
+    refused = build_resources(Settings.from_env(http))["enrichment"].unavailable("apollo")
+    allowed = Settings.from_env({**http, "BIZDEV_ALLOW_INSECURE_HTTP": "1"})
+    assert "APOLLO_API_BASE must be an https:// URL" in refused
+    assert build_resources(allowed)["enrichment"].unavailable("apollo") is None
+    assert build_resources(Settings.from_env(env))["enrichment"].unavailable("apollo") is None

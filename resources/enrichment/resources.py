@@ -82,6 +82,7 @@ class EnrichmentProviders(dg.ConfigurableResource):
     max_retries: int = 6
     backoff_seconds: float = 1.0
     timeout_seconds: float = 30.0
+    allow_insecure_http: bool = False  # BIZDEV_ALLOW_INSECURE_HTTP=1: http:// for test servers
 
     def unavailable(self, name: str) -> str | None:
         """Why `name` cannot be asked this run (None: it can)."""
@@ -89,6 +90,13 @@ class EnrichmentProviders(dg.ConfigurableResource):
             return f"skipped: {CLEARBIT_SLOT}"
         if name in PAID_PROVIDERS and not self._key(name):
             return f"skipped: not configured: {MISSING_KEY[name]}"
+        base = {"apollo": self.apollo_api_base, "pdl": self.pdl_api_base}.get(name, "https://")
+        if base.startswith("http://") and not self.allow_insecure_http:
+            return (
+                f"skipped: {name.upper()}_API_BASE must be an https:// URL, not {base!r}: the "
+                "API key would cross the network unencrypted. For a local test server only, "
+                "set BIZDEV_ALLOW_INSECURE_HTTP=1"
+            )
         return None
 
     def client(self, name: str) -> Provider:
