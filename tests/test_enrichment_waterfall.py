@@ -10,10 +10,14 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
+import dagster as dg
 import polars as pl
 import pytest
+from dagster_dlt import DagsterDltResource
 
+from bizdev_assets.enrichment.assets import company_domains, company_enrichment
 from bizdev_assets.enrichment.columns import COMPANY_FIELDS
+from bizdev_assets.enrichment.raw_layer import enrichment_raw
 from bizdev_assets.enrichment.runs import enrich_companies
 from tests.enrichment_support import NOW, providers
 from tests.enrichment_support import scenario as issue_scenario
@@ -228,3 +232,30 @@ def test_an_answer_for_another_companys_domain_is_cached_but_never_used(scenario
     assert json.loads(row["providers"])["apollo"] == "mismatch"
     assert json.loads(rerun.frame["providers"][0])["apollo"] == "cache:mismatch"
     assert costs(scenario)[("apollo", "2026-12-02")]["mismatches"] == 1
+
+
+def test_a_budget_spent_mid_run_leaves_the_run_green_and_warns(scenario, apollo):
+    warehouse, landing, domains = scenario
+    for domain in domains:
+        apollo.seed_organization(domain)
+    resources = {
+        "warehouse": warehouse,
+        "landing": landing,
+        "enrichment": providers(["apollo", "offline"], apollo, credits=50),
+        "dlt_raw": DagsterDltResource(),
+    }
+
+    result = dg.materialize(
+        [company_domains, company_enrichment, enrichment_raw], resources=resources
+    )
+
+    assert result.success
+    check = next(
+        e for e in result.get_asset_check_evaluations() if e.check_name == "every_lookup_answered"
+    )
+    assert not check.passed and check.metadata["budget_exhausted"].value == 40
+    frame = warehouse.read_table("company_enrichment")
+    assert frame.filter(pl.col("status") == "budget_exhausted").height == 40
+    assert frame["name"].null_count() == 0  # the offline provider still names every company
+    raw_calls = warehouse.query("select count(*) as n from enrichment_raw.apollo_responses")["n"][0]
+    assert raw_calls == len(apollo.requests)  # every paid exchange is in the raw layer
