@@ -88,3 +88,26 @@ def test_failures_around_enrichment_never_stop_the_contact_chain_and_are_told_ap
     ) in summary
     assert "line 1 is not JSON" in summary and "repair or remove the file" in summary
     assert "status contacts pipeline success; enrichment failed" in summary
+
+
+def test_a_wrong_enrichment_setting_fails_only_the_enrichment_assets(
+    tmp_path: Path, landing: Path, capsys
+):
+    generate_demo(landing, tmp_path / "labels.csv", n_rows=100, seed=4)
+    settings = Settings.from_env(
+        {
+            "BIZDEV_LANDING": str(landing),
+            "BIZDEV_WAREHOUSE": str(tmp_path / "warehouse.duckdb"),
+            "BIZDEV_ENRICHMENT_PROVIDERS": "apolo, offline",  # a typo
+        }
+    )
+    resources = build_resources(settings)
+
+    result = dg.materialize(ASSETS, resources=resources, raise_on_error=False)
+
+    assert [e.step_key for e in result.get_step_failure_events()] == ["company_enrichment"]
+    assert run_outcome(result)[1] == 2  # contacts pipeline success; enrichment failed
+    assert DuckDBWarehouse(path=settings.warehouse).row_count("contacts") > 0
+    print_summary(result, resources, tmp_path, "", 1.0)
+    summary = " ".join(capsys.readouterr().out.replace("│", " ").split())
+    assert "failed: company_enrichment" in summary and "unknown provider(s) apolo" in summary

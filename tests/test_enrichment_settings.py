@@ -1,5 +1,6 @@
 """Enrichment settings: read when the definitions are built, keys as dg.EnvVar, a wrong
-value stopping the code location with its reason; no settings = the offline provider."""
+value kept with its reason to fail only the enrichment assets; no settings = the offline
+provider."""
 
 from __future__ import annotations
 
@@ -47,11 +48,16 @@ def test_without_settings_only_the_offline_provider_runs_and_paid_ones_say_what_
         ("BIZDEV_ENRICHMENT_PROVIDERS", "apollo, clearbitt", "unknown provider(s) clearbitt"),
         ("BIZDEV_ENRICHMENT_DAILY_CREDITS", "apollo=lots", "'apollo=lots' is not a number"),
         ("BIZDEV_ENRICHMENT_DAILY_CREDITS", "hubspot=5", "'hubspot=5' is not a number"),
+        ("BIZDEV_ENRICHMENT_BACKOFF_SECONDS", "soon", "not a number of seconds"),
     ],
 )
-def test_a_wrong_enrichment_setting_stops_the_code_location_with_its_reason(name, value, said):
-    with pytest.raises(ValueError, match=f"{name}=.*{re.escape(said)}"):
-        Settings.from_env({name: value})
+def test_a_wrong_enrichment_setting_is_kept_with_its_reason_for_the_enrichment_assets(
+    name, value, said
+):
+    settings = Settings.from_env({name: value})  # the code location still loads
+    problem = build_resources(settings)["enrichment"].setting_problem
+    assert problem is not None and re.search(f"{name}=.*{re.escape(said)}", problem)
+    assert build_resources(Settings.from_env({}))["enrichment"].setting_problem is None
 
 
 def test_a_plain_http_provider_base_is_refused_unless_allowed_for_a_test_server():

@@ -62,6 +62,15 @@ def company_domains(warehouse: Warehouse) -> dg.MaterializeResult:
     )
 
 
+def _settings_usable(enrichment: EnrichmentProviders) -> None:
+    """A wrong enrichment setting fails the enrichment assets, not the code location."""
+    if enrichment.setting_problem:
+        raise dg.Failure(
+            f"enrichment settings: {enrichment.setting_problem}. Fix the setting and run "
+            "the enrichment group again; the contact chain is not affected"
+        )
+
+
 def _run_metadata(run: EnrichmentRun) -> dict:
     costs = run.ledger.costs()
     return {
@@ -117,6 +126,7 @@ def company_enrichment(
     the first valid value per field kept with its provider and fetch time. Paid answers
     are cached (enrichment_cache), budgeted per day and costed (enrichment_costs); raw
     responses are archived under enrichment/ in the landing zone."""
+    _settings_usable(enrichment)
     run = enrich_companies(
         warehouse, landing, enrichment, run_id=context.run_id, now=datetime.now(UTC)
     )
@@ -170,6 +180,7 @@ def person_enrichment(
     """Title, seniority and LinkedIn of contacts whose consent allows a lookup
     (`may_enrich_person`), through the same waterfall. Off unless
     BIZDEV_ENRICHMENT_PEOPLE=1; while off, the table is written empty."""
+    _settings_usable(enrichment)
     if not enrichment.people:
         frame = pl.DataFrame(schema=PERSON_COLUMNS)
         warehouse.replace_table(PERSON_TABLE, frame)

@@ -83,6 +83,8 @@ class EnrichmentProviders(dg.ConfigurableResource):
     backoff_seconds: float = 1.0
     timeout_seconds: float = 30.0
     allow_insecure_http: bool = False  # BIZDEV_ALLOW_INSECURE_HTTP=1: http:// for test servers
+    # A wrong enrichment setting, kept here so that only the enrichment assets fail on it.
+    setting_problem: str | None = None
 
     def unavailable(self, name: str) -> str | None:
         """Why `name` cannot be asked this run (None: it can)."""
