@@ -18,6 +18,9 @@ from bizdev_assets.dedup.commands import explain, review_app
 from bizdev_assets.definitions import ASSETS
 from bizdev_assets.demo.generator import generate_demo
 from bizdev_assets.enrichment import ENRICHMENT_STEPS
+from bizdev_assets.outreach import commands as outreach
+from bizdev_assets.outreach.assets import OUTREACH_ASSETS
+from bizdev_assets.outreach.services import services_for_run
 from resources.landing import LandingZone, LocalLanding
 from resources.settings import DEFAULT_LANDING, Settings, build_resources, warehouse_for
 from resources.warehouse import PostgresWarehouse
@@ -30,6 +33,7 @@ app.command("explain")(explain)
 db_app = typer.Typer(help="The warehouse schema (ADR-013 tables).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(crm_app, name="crm")
+outreach.register(app)  # bizdev outreach enroll|pause|resume|status|event, outreach-worker
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEMO_ROWS = 5_000
@@ -113,7 +117,7 @@ def run(
     """Materialize every asset once on the configured environment and print a summary.
 
     Exit status: 0 success; 1 the contacts pipeline failed; 2 the contacts pipeline
-    succeeded but a CRM's assets failed (each CRM's line says why)."""
+    succeeded but a CRM's or outreach's assets failed (each one's line says why)."""
     started = time.perf_counter()
     home = ensure_dagster_home()
     settings = Settings.from_env()
@@ -124,7 +128,12 @@ def run(
         report = generate_demo(Path(settings.landing), labels, n_rows=demo_rows)
         generated = f"{len(report.files)} demo files ({report.rows:,} rows) generated into it"
 
-    with dg.DagsterInstance.get() as instance:
+    # Outreach: the Temporal server and a worker for the length of the run (docs/outreach.md).
+    temporal = resources["temporal"].process_config_and_initialize()
+    with (
+        dg.DagsterInstance.get() as instance,
+        services_for_run(temporal, Path(settings.temporal_state_dir)) as services,
+    ):
         result = dg.materialize(
             ASSETS,
             instance=instance,
@@ -132,8 +141,9 @@ def run(
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": log_level.upper()}}}},
         )
+        services.drain()
     elapsed = time.perf_counter() - started
-    print_summary(result, resources, home, generated, elapsed)
+    print_summary(result, resources, home, generated, elapsed, services)
     status, code = run_outcome(result)
     if code:
         raise typer.Exit(code=code)
@@ -158,17 +168,30 @@ def _failures(result) -> dict[str, str]:
     return failures
 
 
+# Steps of the systems around the contacts pipeline: their failure is theirs alone.
+OUTREACH_STEPS = {key.to_user_string() for asset in OUTREACH_ASSETS for key in asset.keys}
+
+
+def _system_of(step: str) -> str | None:
+    """The system a step belongs to (a CRM, enrichment, outreach), None for the contacts
+    pipeline."""
+    if step.startswith("crm_"):
+        return step.split("_")[1]
+    if step in ENRICHMENT_STEPS:
+        return "enrichment"
+    return "outreach" if step in OUTREACH_STEPS else None
+
+
 def run_outcome(result) -> tuple[str, int]:
-    """The run's status line and exit status: a CRM or enrichment that failed never fails
-    the contacts pipeline, and is told apart from it."""
+    """The run's status line and exit status: a CRM, enrichment or outreach that failed
+    never fails the contacts pipeline, and is told apart from it."""
     broken = set(_failures(result)) | {e.step_key for e in result.get_step_skipped_events()}
-    enrichment = broken & ENRICHMENT_STEPS
-    if any(not step.startswith("crm_") for step in broken - enrichment):
+    systems = {step: _system_of(step) for step in broken}
+    if None in systems.values():
         return "[red]FAILED[/red]", 1
-    failed = sorted({step.split("_")[1] for step in broken - enrichment})
-    failed += ["enrichment"] if enrichment else []
-    if failed:
-        return f"[yellow]contacts pipeline success; {', '.join(failed)} failed[/yellow]", 2
+    if systems:
+        names = ", ".join(sorted(set(systems.values())))  # type: ignore[arg-type]
+        return f"[yellow]contacts pipeline success; {names} failed[/yellow]", 2
     return "[green]success[/green]", 0
 
 
@@ -219,7 +242,9 @@ def _enrichment_summary(result) -> dict[str, str]:
     return lines
 
 
-def print_summary(result, resources: dict, home: Path, generated: str, elapsed: float) -> None:
+def print_summary(
+    result, resources: dict, home: Path, generated: str, elapsed: float, services=None
+) -> None:
     raw = _metadata(result, "raw_contact_files")
     quarantine = _metadata(result, "contacts_quarantine")
     normalized = _metadata(result, "contacts_normalized")
@@ -248,6 +273,10 @@ def print_summary(result, resources: dict, home: Path, generated: str, elapsed: 
         table.add_row(crm, _crm_summary(result, crm))
     for name, line in _enrichment_summary(result).items():
         table.add_row(name, line)
+    if services is not None:
+        metadata_of = lambda asset: _metadata(result, asset)  # noqa: E731
+        for name, line in outreach.summary_rows(metadata_of, services, resources["mail"]):
+            table.add_row(name, line)
     table.add_row("time taken", f"{elapsed:.1f} s")
     table.add_row("status", run_outcome(result)[0])
     console.print(table)

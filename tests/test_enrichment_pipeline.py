@@ -7,6 +7,7 @@ Contacts and enrichment rows join on the company's id."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from bizdev_assets.definitions import ASSETS
 from bizdev_assets.demo.generator import generate_demo
 from resources.settings import Settings, build_resources
 from resources.warehouse import DuckDBWarehouse
+from tests.outreach_support import outreach_in
 
 
 def test_failures_around_enrichment_never_stop_the_contact_chain_and_are_told_apart(
@@ -39,6 +41,7 @@ def test_failures_around_enrichment_never_stop_the_contact_chain_and_are_told_ap
         enrichment_backoff_seconds=0.001,
         allow_insecure_http=True,  # the local servers speak plain HTTP
         news_feeds=(feeds.url + "/gone.rss",),
+        **outreach_in(tmp_path),
     )
     resources = build_resources(settings)
     warehouse = DuckDBWarehouse(path=settings.warehouse)
@@ -101,6 +104,7 @@ def test_a_wrong_enrichment_setting_fails_only_the_enrichment_assets(
             "BIZDEV_ENRICHMENT_PROVIDERS": "apolo, offline",  # a typo
         }
     )
+    settings = replace(settings, **outreach_in(tmp_path))
     resources = build_resources(settings)
 
     result = dg.materialize(ASSETS, resources=resources, raise_on_error=False)
