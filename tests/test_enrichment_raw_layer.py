@@ -13,6 +13,7 @@ from dagster_dlt import DagsterDltResource
 from bizdev_assets.enrichment.raw_layer import enrichment_raw
 from bizdev_assets.enrichment.runs import enrich_companies
 from resources.landing import LocalLanding
+from resources.settings import landing_for
 from tests.enrichment_support import NOW, providers, scenario
 
 
@@ -76,3 +77,19 @@ def test_archives_are_never_read_as_contact_files(tmp_path, apollo):
     archived = list(Path(landing.root).rglob("*.ndjson"))
     assert archived and all("enrichment/apollo/2026-12-02/" in str(p) for p in archived)
     assert LocalLanding(root=landing.root).list_files() == []
+
+
+def test_in_a_bucket_archives_land_under_enrichment_and_the_raw_layer_reads_them_back(
+    tmp_path, apollo, aws_env, s3_bucket
+):
+    warehouse, _, domains = scenario(tmp_path, 40, 4, 1)
+    landing = landing_for(f"s3://{s3_bucket}/inbox")  # production: MinIO / S3
+    apollo.seed_organization(domains[0])
+    enrich_companies(warehouse, landing, providers(["apollo"], apollo), run_id="r", now=NOW)
+
+    listed = aws_env.client().list_objects_v2(Bucket=s3_bucket).get("Contents", [])
+    keys = [item["Key"] for item in listed]
+    assert keys and all(k.startswith("inbox/enrichment/apollo/2026-12-02/") for k in keys)
+    assert landing.list_files() == []  # never read as contact files
+    assert load_raw(warehouse, landing).success
+    assert count(warehouse, "apollo_responses") == len(apollo.requests)
