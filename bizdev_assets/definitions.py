@@ -12,6 +12,7 @@ from bizdev_assets.crm.assets import CRM_ASSETS
 from bizdev_assets.dedup.assets import contact_clusters, contact_match_model
 from bizdev_assets.dedup.drift import match_model_fresh
 from bizdev_assets.enrichment import ENRICHMENT_ASSETS
+from bizdev_assets.gdpr.assets import GDPR_ASSETS
 from bizdev_assets.golden.assets import contacts, golden_contacts
 from bizdev_assets.ingest.assets import raw_contact_files
 from bizdev_assets.normalize.assets import contacts_normalized
@@ -20,6 +21,7 @@ from bizdev_assets.quality.assets import contact_quality_scores
 from jobs.contacts import contact_model_training, contacts_refresh
 from jobs.crm import crm_pull, crm_sync, crm_sync_schedule
 from jobs.enrichment import ENRICHMENT_JOBS, ENRICHMENT_SCHEDULES
+from jobs.gdpr import gdpr_erasure_retry, gdpr_erasure_retry_schedule
 from jobs.outreach import outreach_refresh, outreach_schedule
 from resources.settings import Settings, build_resources
 from sensors.crm_webhook import crm_webhook_sensor
@@ -38,6 +40,7 @@ ASSETS = [
     *CRM_ASSETS,
     *ENRICHMENT_ASSETS,
     *OUTREACH_ASSETS,  # leads and outreach groups (docs/outreach.md)
+    *GDPR_ASSETS,  # erasure requests retried, SLA checked (docs/gdpr.md)
 ]
 
 
@@ -51,8 +54,14 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             crm_pull,
             *ENRICHMENT_JOBS,
             outreach_refresh,
+            gdpr_erasure_retry,
         ],
-        schedules=[crm_sync_schedule, *ENRICHMENT_SCHEDULES, outreach_schedule],
+        schedules=[
+            crm_sync_schedule,
+            *ENRICHMENT_SCHEDULES,
+            outreach_schedule,
+            gdpr_erasure_retry_schedule,
+        ],
         asset_checks=[match_model_fresh],
         sensors=[
             landing_file_sensor,

@@ -16,7 +16,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from bizdev_assets.definitions import ASSETS
 from bizdev_assets.gdpr.erase import ErasureSystems, request_erasure
 from bizdev_assets.gdpr.requests import request_rows
-from bizdev_assets.gdpr.warehouse_erasure import text_columns
+from bizdev_assets.gdpr.warehouse_erasure import sql_name, text_columns, unclassified_tables
 from bizdev_assets.outreach.records import WORKFLOW_TYPE, contact_id_prefix
 from resources.settings import build_resources
 from resources.warehouse import Warehouse
@@ -45,7 +45,8 @@ def gdpr_settings(settings, tmp_path: Path):
 
 
 def all_tables(warehouse: Warehouse) -> dict[str, pl.DataFrame]:
-    return {t: warehouse.read_table(t) for t in text_columns(warehouse)}
+    """Every table, the enrichment raw layer's included."""
+    return {t: warehouse.query(f"select * from {sql_name(t)}") for t in text_columns(warehouse)}
 
 
 def landing_files(landing: Path) -> list[tuple[str, bytes]]:
@@ -100,6 +101,7 @@ def test_an_erased_person_is_found_nowhere_and_does_not_come_back(
         workflow_id = enrolled["workflow_id"][0]
         before = all_tables(warehouse)
         assert scan_tables(before)  # the scan does see them before
+        assert unclassified_tables(warehouse) == []  # every table written is classified
 
         request_id = request_erasure(
             ErasureSystems.from_resources(resources),

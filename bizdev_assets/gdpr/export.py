@@ -16,7 +16,7 @@ import polars as pl
 
 from bizdev_assets.gdpr.identifiers import Subject
 from bizdev_assets.gdpr.registry import TableRule, rule_for
-from bizdev_assets.gdpr.warehouse_erasure import subject_condition, text_columns
+from bizdev_assets.gdpr.warehouse_erasure import sql_name, subject_condition, text_columns
 from resources.warehouse import Warehouse
 
 
@@ -33,11 +33,11 @@ def subject_rows(warehouse: Warehouse, subject: Subject) -> dict[str, pl.DataFra
         rule = rule_for(table) or TableRule(all_text=True)
         if rule.no_subject:
             continue
-        columns = warehouse.query(f"select * from {table} limit 0").columns
+        columns = warehouse.query(f"select * from {sql_name(table)} limit 0").columns
         where, params = subject_condition(rule, columns, text, subject)
         if where == "false":
             continue
-        rows = warehouse.query(f"select * from {table} where {where}", params)
+        rows = warehouse.query(f"select * from {sql_name(table)} where {where}", params)
         if rows.height:
             held[table] = rows
     return held

@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
+from typing import Any
 
 import polars as pl
 
@@ -24,6 +25,11 @@ from resources.landing import LandingZone, content_hash
 from resources.warehouse import Warehouse
 
 LINE_SUFFIXES = {".csv", ".tsv", ".txt", ".ndjson", ".jsonl"}
+# Files bizdev writes itself that may quote a person: the enrichment providers' raw
+# exchanges (one JSON line per call, listed in `enrichment_archive_files`, not in the
+# landing listing). A bulk call names up to ten people in one line, so the subject's
+# parts are cut out of the JSON (`redacted`), not the whole line.
+ARCHIVE_TABLE = "enrichment_archive_files"
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,35 @@ def without_subject(key: str, data: bytes, subject: Subject) -> tuple[bytes, int
     if suffix in LINE_SUFFIXES:
         return _lines_without(data, subject)
     raise ValueError(f"{key}: cannot rewrite a {suffix or 'extensionless'} file; delete it by hand")
+
+
+def redacted(value: Any, subject: Subject) -> Any:
+    """`value` (parsed JSON) without the subject: list items naming them dropped, other
+    strings naming them nulled, everything else kept."""
+    if isinstance(value, list):
+        return [
+            redacted(v, subject)
+            for v in value
+            if not (isinstance(v, dict | str) and subject.matches_text(json.dumps(v)))
+        ]
+    if isinstance(value, dict):
+        return {k: redacted(v, subject) for k, v in value.items()}
+    if isinstance(value, str) and subject.matches_text(value):
+        return None
+    return value
+
+
+def archive_without_subject(data: bytes, subject: Subject) -> tuple[bytes, int]:
+    """An archive file (NDJSON) with the subject cut out of every line that names them."""
+    lines = data.decode("utf-8").splitlines(keepends=True)
+    changed = 0
+    out = []
+    for line in lines:
+        if line.strip() and subject.matches_text(line):
+            line = json.dumps(redacted(json.loads(line), subject), ensure_ascii=False) + "\n"
+            changed += 1
+        out.append(line)
+    return "".join(out).encode(), changed
 
 
 def _lines_without(data: bytes, subject: Subject) -> tuple[bytes, int]:
@@ -94,22 +129,34 @@ def erase_from_landing(
 ) -> list[Rewrite]:
     """Rewrite every landing file of the subject's; one `Rewrite` per file touched."""
     present = {f.key: f for f in landing.list_files()}
+    archives = _archive_keys(warehouse)
     results = []
-    for key in sorted(subject.files):
-        if key not in present:
+    for key in sorted(subject.files | archives):
+        if key not in present and key not in archives:
             continue  # gone already (deleted, or renamed: then found by its new name)
         try:
             data = landing.read_bytes(key)
-            cleaned, removed = without_subject(key, data, subject)
+            if key in archives:
+                cleaned, removed = archive_without_subject(data, subject)
+            else:
+                cleaned, removed = without_subject(key, data, subject)
             if removed:
                 landing.write_bytes(key, cleaned)
                 _log_rewrite(
                     landing, warehouse, key, content_hash(data), cleaned, removed, request_id
                 )
             results.append(Rewrite(key, removed))
+        except FileNotFoundError:
+            continue
         except Exception as exc:  # one file's failure is reported, the others go on
             results.append(Rewrite(key, 0, f"{type(exc).__name__}: {exc}"))
     return results
+
+
+def _archive_keys(warehouse: Warehouse) -> set[str]:
+    if not warehouse.table_exists(ARCHIVE_TABLE):
+        return set()
+    return set(warehouse.query(f"select archive_key from {ARCHIVE_TABLE}")["archive_key"])
 
 
 def _log_rewrite(

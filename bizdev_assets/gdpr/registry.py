@@ -21,6 +21,7 @@ class TableRule:
     raw_row_key: bool = False  # (file_hash, source_sheet, source_row) of their rows
     all_text: bool = False  # columns vary (one per CRM property): scan every text column
     no_subject: str = ""  # why the table holds no data subject (then nothing is deleted)
+    dlt_tree: bool = False  # a dlt table: child rows of a deleted row go with it
 
 
 def _none(reason: str) -> TableRule:
@@ -57,8 +58,18 @@ PII_TABLES: dict[str, TableRule] = {
     ),
     "contacts": TableRule({"id": "contact_id", "cluster_id": "cluster_id", **_PERSON}),
     "contact_quality_scores": TableRule({"contact_id": "contact_id"}, ("quality_notes",)),
-    # ADR-013 tables
-    "enrichment_cache": TableRule(text=("result",)),
+    # ADR-013 tables; enrichment (docs/enrichment.md)
+    "enrichment_cache": TableRule({"query_hash": "enrichment_query"}, ("result",)),
+    "person_enrichment": TableRule(
+        {"contact_id": "contact_id", "email": "email"}, ("providers", "field_provenance")
+    ),
+    "company_enrichment": _none("one company (domain) each; people only as counts"),
+    "company_domains": _none("one registrable domain each; people only as counts"),
+    "company_signals": _none("news, funding and hiring items about companies"),
+    "signal_feed_log": _none("one feed read each"),
+    "signal_inbox": _none("feed items received by the intake API"),
+    "enrichment_costs": _none("calls and credits per provider and day"),
+    "enrichment_archive_files": _none("keys of the raw-response archive files"),
     "crm_sync_state": _none("one cursor per CRM and object"),
     # CRM sync
     "crm_hubspot_contacts": TableRule(
@@ -104,9 +115,19 @@ PII_TABLES: dict[str, TableRule] = {
 # (left in a DuckDB file by a crashed run) may copy names and emails, so are scanned.
 IGNORED = frozenset({"alembic_version"})
 SCRATCH_PREFIXES = ("__splink__",)
+# The enrichment raw layer (dlt, its own schema): vendors' responses as sent, nested JSON
+# split into child tables linked by `_dlt_parent_id`. A response that names the subject
+# goes with every child row below it (`warehouse_erasure.py`).
+RAW_LAYER_SCHEMA = "enrichment_raw"
+DLT_BOOKKEEPING = ("_dlt_loads", "_dlt_pipeline_state", "_dlt_version")
 
 
 def rule_for(table: str) -> TableRule | None:
     if table.startswith(SCRATCH_PREFIXES):
         return TableRule(all_text=True)
+    schema, _, name = table.rpartition(".")
+    if schema == RAW_LAYER_SCHEMA:
+        if name in DLT_BOOKKEEPING:
+            return _none("dlt's load ids, cursor state and schema")
+        return TableRule(all_text=True, dlt_tree=True)
     return PII_TABLES.get(table)

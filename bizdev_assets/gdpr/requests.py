@@ -9,7 +9,7 @@ until every destination finished live in `gdpr_request_subjects` and are deleted
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import polars as pl
@@ -126,3 +126,13 @@ def load_subject(warehouse: Warehouse, request_id: str) -> Subject | None:
 
 def forget_subject_statement(request_id: str) -> tuple[str, list[Any]]:
     return (f"delete from {SUBJECTS_TABLE} where request_id = ?", [request_id])
+
+
+def overdue(rows: pl.DataFrame, now: datetime, sla_days: int) -> list[str]:
+    """Requests with a destination not finished `sla_days` after they were made."""
+    if rows.is_empty():
+        return []
+    late = rows.filter(
+        (pl.col("status") != DONE) & (pl.col("requested_at") < now - timedelta(days=sla_days))
+    )
+    return sorted(set(late["request_id"]))
