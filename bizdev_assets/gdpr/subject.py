@@ -111,9 +111,12 @@ def _keep_exclusive(warehouse: Warehouse, subject: Subject, given: str | None) -
     if others.height == 0:
         return
     others = others.filter(~pl.col("record_id").is_in(list(subject.record_ids)))
-    shared_emails = {normal_email(e) for e in others["email"].drop_nulls()}
+    emails = others["email"].drop_nulls() if "email" in others.columns else []
+    shared_emails = {normal_email(e) for e in emails}
     subject.emails -= shared_emails - {given}
-    subject.phones -= set(others["phone"].drop_nulls()) | set(others["mobile"].drop_nulls())
+    for column in ("phone", "mobile"):
+        if column in others.columns:
+            subject.phones -= set(others[column].drop_nulls())
 
 
 def _from_records(warehouse: Warehouse, subject: Subject) -> None:
