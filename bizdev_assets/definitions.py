@@ -21,7 +21,12 @@ from bizdev_assets.quality.assets import contact_quality_scores
 from jobs.contacts import contact_model_training, contacts_refresh
 from jobs.crm import crm_pull, crm_sync, crm_sync_schedule
 from jobs.enrichment import ENRICHMENT_JOBS, ENRICHMENT_SCHEDULES
-from jobs.gdpr import gdpr_erasure_retry, gdpr_erasure_retry_schedule
+from jobs.gdpr import (
+    gdpr_erasure_retry,
+    gdpr_erasure_retry_schedule,
+    gdpr_retention,
+    gdpr_retention_schedule,
+)
 from jobs.outreach import outreach_refresh, outreach_schedule
 from resources.settings import Settings, build_resources
 from sensors.crm_webhook import crm_webhook_sensor
@@ -55,12 +60,14 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             *ENRICHMENT_JOBS,
             outreach_refresh,
             gdpr_erasure_retry,
+            gdpr_retention,
         ],
         schedules=[
             crm_sync_schedule,
             *ENRICHMENT_SCHEDULES,
             outreach_schedule,
             gdpr_erasure_retry_schedule,
+            gdpr_retention_schedule,
         ],
         asset_checks=[match_model_fresh],
         sensors=[

@@ -35,6 +35,7 @@ class PipelineConfig(dg.ConfigurableResource):
     # on first use (the embedded default needs no setting; docs/gdpr.md).
     gdpr_hmac_key: str | None = None
     gdpr_key_file: str = "./data/gdpr/hmac.key"
+    retention_policy: str | None = None  # YAML of retention periods; None = shipped default
 
     def gdpr_secret(self) -> bytes:
         """The suppression list's HMAC key: the setting, else the key file (created with

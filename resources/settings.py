@@ -83,6 +83,7 @@ class Settings:
     # GDPR (docs/gdpr.md): the suppression list's HMAC secret, else a generated key file.
     gdpr_hmac_key: str | None = None
     gdpr_key_file: str = "./data/gdpr/hmac.key"
+    retention_policy: str | None = None  # YAML of retention periods (docs/gdpr.md)
     # Transport security (docs/settings.md, docs/production.md).
     allow_insecure_http: bool = False  # http:// CRM API bases, for local test servers only
     warehouse_sslmode: str | None = None  # libpq sslmode for Postgres; None = the URL's own
@@ -142,6 +143,7 @@ class Settings:
             ingest_limits=_ingest_limits(env),
             gdpr_hmac_key=_secret(env, "BIZDEV_GDPR_HMAC_KEY"),
             gdpr_key_file=env.get("BIZDEV_GDPR_KEY_FILE") or "./data/gdpr/hmac.key",
+            retention_policy=env.get("BIZDEV_RETENTION") or None,
             allow_insecure_http=_flag(env, "BIZDEV_ALLOW_INSECURE_HTTP"),
             warehouse_sslmode=env.get("BIZDEV_WAREHOUSE_SSLMODE") or None,
             **_outreach_from_env(env),
@@ -164,6 +166,7 @@ def build_resources(settings: Settings) -> dict[str, Any]:
             ingest_limits=IngestLimits(**(settings.ingest_limits or {})),
             gdpr_hmac_key=settings.gdpr_hmac_key,
             gdpr_key_file=settings.gdpr_key_file,
+            retention_policy=_existing(settings.retention_policy, "BIZDEV_RETENTION"),
         ),
         "hubspot": HubSpotResource(
             access_token=settings.hubspot_access_token,

@@ -52,7 +52,8 @@ def test_the_code_location_loads_with_no_settings(monkeypatch):
     dg.Definitions.validate_loadable(loaded)
     keys = {key.to_user_string() for key in loaded.resolve_all_asset_keys()}
     assert keys == EXPECTED_TABLES | CRM_TABLES | ENRICHMENT_TABLES | OUTREACH_TABLES | {
-        "gdpr_requests"
+        "gdpr_requests",
+        "retention_log",
     }
     assert loaded.resolve_job_def("contacts_refresh")
     assert loaded.resolve_sensor_def("landing_file_sensor")
@@ -120,3 +121,6 @@ def test_open_erasure_requests_are_retried_hourly_by_default():
     assert selected_keys("gdpr_erasure_retry") == {"gdpr_requests"}
     schedule = definitions.resolve_schedule_def("gdpr_erasure_retry_schedule")
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+    assert selected_keys("gdpr_retention") == {"retention_log"}
+    retention = definitions.resolve_schedule_def("gdpr_retention_schedule")
+    assert retention.default_status == dg.DefaultScheduleStatus.STOPPED

@@ -9,11 +9,13 @@ table.
 """
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import dagster as dg
 
 from bizdev_assets.gdpr.erase import ErasureSystems, run_request
 from bizdev_assets.gdpr.requests import REQUESTS_TABLE, open_request_ids, overdue, request_rows
+from bizdev_assets.gdpr.retention import LOG_TABLE, apply_retention, load_policy
 from resources.crm import HubSpotResource, SalesforceResource
 from resources.landing import LandingZone
 from resources.mail import MailResource
@@ -88,4 +90,24 @@ def gdpr_requests(
     )
 
 
-GDPR_ASSETS = [gdpr_requests]
+@dg.asset(name=LOG_TABLE, group_name="gdpr", kinds={"duckdb", "python"})
+def retention_log(warehouse: Warehouse, pipeline_config: PipelineConfig) -> dg.MaterializeResult:
+    """Rows past their table's retention period (`bizdev_assets/gdpr/retention.yaml`, or
+    BIZDEV_RETENTION) deleted; one row per table and run: how many, and the cutoff."""
+    policy = pipeline_config.retention_policy
+    log = apply_retention(
+        warehouse,
+        load_policy(Path(policy) if policy else None),
+        datetime.now(UTC).replace(tzinfo=None),
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "rows_deleted": int(log["rows_deleted"].sum()),
+            "by_table": dg.MetadataValue.json(
+                dict(log.select("table_name", "rows_deleted").rows())
+            ),
+        }
+    )
+
+
+GDPR_ASSETS = [gdpr_requests, retention_log]

@@ -108,6 +108,7 @@ PII_TABLES: dict[str, TableRule] = {
     "gdpr_request_subjects": _none("an open request's identifiers, deleted when it finishes"),
     "gdpr_suppressions": _none("HMAC keys of erased emails and phones"),
     "audit_log": _none("who did what; subjects as HMAC keys"),
+    "retention_log": _none("rows deleted per table and run"),
     "consent_records": TableRule({"contact_id": "contact_id", "email": "email"}, ("evidence",)),
 }
 
