@@ -11,6 +11,7 @@ from rich.table import Table
 
 from bizdev_assets.gdpr import requests
 from bizdev_assets.gdpr.audit import audit, verify
+from bizdev_assets.gdpr.consent import record_consent
 from bizdev_assets.gdpr.erase import (
     ErasureSystems,
     SubjectNotFound,
@@ -107,6 +108,34 @@ def export(
         detail=done.rows,
     )
     console.print(f"wrote {done.json_path} and {len(done.csv_paths)} CSV files: {done.rows}")
+
+
+@gdpr_app.command("consent")
+def consent(
+    contact_id: str = typer.Argument(..., help="The golden contact id."),
+    purpose: str = typer.Option(..., help="marketing_email | enrichment | crm_sync | profiling"),
+    withdraw: bool = typer.Option(False, "--withdraw", help="Record a withdrawal (else a grant)."),
+    basis: str = typer.Option("consent", help="Lawful basis (GDPR art. 6), e.g. consent."),
+    source: str = typer.Option(..., help="Where it came from: webform, email to DPO, ..."),
+    evidence: str = typer.Option("", help="A ticket, request id, file and row..."),
+    by: str = typer.Option(None, help="Who records it (audit log)."),
+) -> None:
+    """Record a consent statement; a withdrawal is a new record, never an overwrite. A
+    withdrawn marketing_email stops the contact's running sequences (outreach consent
+    sensor) and keeps them from being enrolled."""
+    found = systems()
+    consent_id = record_consent(
+        found.warehouse,
+        contact_id=contact_id,
+        purpose=purpose,
+        status="withdrawn" if withdraw else "granted",
+        lawful_basis=basis,
+        source=source,
+        evidence=evidence,
+        recorded_by=_by(by),
+        secret=found.secret,
+    )
+    console.print(f"recorded {consent_id}: {purpose} {'withdrawn' if withdraw else 'granted'}")
 
 
 @audit_app.command("verify")

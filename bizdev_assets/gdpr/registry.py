@@ -109,7 +109,7 @@ PII_TABLES: dict[str, TableRule] = {
     "gdpr_suppressions": _none("HMAC keys of erased emails and phones"),
     "audit_log": _none("who did what; subjects as HMAC keys"),
     "retention_log": _none("rows deleted per table and run"),
-    "consent_records": TableRule({"contact_id": "contact_id", "email": "email"}, ("evidence",)),
+    "consent_records": TableRule({"contact_id": "contact_id"}, ("evidence", "source")),
 }
 
 # Tables no asset names: Alembic's bookkeeping holds nothing; Splink's scratch tables

@@ -118,6 +118,20 @@ sa.Table(
     sa.Column("row_hash", sa.Text()),
 )
 
+sa.Table(
+    "consent_records",
+    ADR_TABLES,
+    sa.Column("consent_id", sa.Text(), primary_key=True),
+    sa.Column("contact_id", sa.Text()),
+    sa.Column("purpose", sa.Text()),
+    sa.Column("status", sa.Text()),
+    sa.Column("lawful_basis", sa.Text()),
+    sa.Column("source", sa.Text()),
+    sa.Column("evidence", sa.Text()),
+    sa.Column("captured_at", sa.DateTime()),
+    sa.Column("recorded_by", sa.Text()),
+)
+
 # The warehouse never creates or alters these from a frame.
 MIGRATED_TABLES = frozenset(ADR_TABLES.tables)
 

@@ -1,4 +1,5 @@
-"""GDPR: erasure requests, their identifiers while open, the suppression list, the audit log.
+"""GDPR: erasure requests, their identifiers while open, the suppression list, the audit log,
+consent records.
 
 Revision ID: 0004
 Revises: 0003
@@ -56,8 +57,21 @@ def upgrade() -> None:
         sa.Column("prev_hash", sa.Text()),
         sa.Column("row_hash", sa.Text()),
     )
+    op.create_table(
+        "consent_records",
+        sa.Column("consent_id", sa.Text(), primary_key=True),
+        sa.Column("contact_id", sa.Text()),
+        sa.Column("purpose", sa.Text()),
+        sa.Column("status", sa.Text()),
+        sa.Column("lawful_basis", sa.Text()),
+        sa.Column("source", sa.Text()),
+        sa.Column("evidence", sa.Text()),
+        sa.Column("captured_at", sa.DateTime()),
+        sa.Column("recorded_by", sa.Text()),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("consent_records")
     for name in ("audit_log", "gdpr_suppressions", "gdpr_request_subjects", "gdpr_requests"):
         op.drop_table(name)
