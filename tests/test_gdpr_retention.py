@@ -35,6 +35,10 @@ def test_rows_past_their_period_go_and_the_deletion_is_logged(tmp_path: Path):
         pl.DataFrame({"contact_id": ["c"], "first_seen_at": [NOW - timedelta(days=4000)]}),
     )
 
+    warehouse.append_rows(  # `at` is a reserved word in DuckDB: quoted
+        "outreach_events", pl.DataFrame({"event": ["sent"], "at": [NOW - timedelta(days=800)]})
+    )
+
     log = apply_retention(warehouse, load_policy(), NOW)
 
     kept = warehouse.read_table("contacts_quarantine")["quarantined_at"]
@@ -43,6 +47,7 @@ def test_rows_past_their_period_go_and_the_deletion_is_logged(tmp_path: Path):
     assert warehouse.row_count("golden_contacts") == 1  # not listed: kept until erased
     deleted = dict(log.select("table_name", "rows_deleted").rows())
     assert deleted["contacts_quarantine"] == 2 and deleted["raw_contact_files"] == 1
+    assert deleted["outreach_events"] == 1
     assert deleted["crm_sync_changes"] == 0  # table absent: logged, nothing to do
     assert warehouse.row_count("retention_log") == log.height
 

@@ -60,7 +60,7 @@ def apply_retention(warehouse: Warehouse, periods: list[Period], now: datetime) 
             warehouse.table_exists(period.table)
             and period.column in warehouse.query(f"select * from {period.table} limit 0").columns
         ):
-            where = f"{period.column} < ?"
+            where = f'"{period.column}" < ?'
             deleted = warehouse.query(
                 f"select count(*) as n from {period.table} where {where}", [cutoff]
             )["n"][0]
