@@ -96,9 +96,7 @@ def request_erasure(
     warehouse = systems.warehouse
     requests.ensure_tables(warehouse)
     subject = resolve_subject(warehouse, email=email, contact_id=contact_id)
-    if not subject.emails and not subject.record_ids and not subject.contact_ids:
-        raise SubjectNotFound(f"no contact {contact_id} in {warehouse.location}")
-    if contact_id and not subject.record_ids and not subject.emails:
+    if not subject.emails and not subject.record_ids:  # an unknown contact id
         raise SubjectNotFound(f"no contact {contact_id} in {warehouse.location}")
     request_id = f"gdpr-{uuid.uuid4()}"
     key = systems.secret
