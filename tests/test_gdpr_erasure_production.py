@@ -45,8 +45,9 @@ def bucket_files(client, bucket: str) -> list[tuple[str, bytes]]:
     ]
 
 
-def database_text(url: str) -> dict[str, list[str]]:
-    """Every table of a Postgres database, every column as text, scanned."""
+def database_text(url: str, needles: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """Every table of a Postgres database, every column as text, scanned for the
+    subject (and for `needles`, e.g. secrets that must never be stored)."""
     found = {}
     with psycopg.connect(url) as con:
         tables = [
@@ -57,7 +58,9 @@ def database_text(url: str) -> dict[str, list[str]]:
         ]
         for table in tables:
             rows = con.execute(f'select t::text from "{table}" t').fetchall()
-            if hits := found_in("\n".join(r[0] for r in rows)):
+            text = "\n".join(r[0] for r in rows)
+            hits = found_in(text) + [n for n in needles if n in text]
+            if hits:
                 found[table] = sorted(set(hits))
     return found
 
@@ -143,7 +146,9 @@ def test_erasure_reaches_s3_postgres_dagster_both_crms_and_temporal(
     ).rows()
     assert scan_files(bucket_files(s3, s3_bucket)) == {}
     assert scan_tables(all_tables(warehouse)) == {}
-    assert database_text(dagster_db) == {}
+    secrets = ("test-hmac-secret", hubspot.token, salesforce.credentials()["password"])
+    assert database_text(dagster_db, secrets) == {}  # no contact, and no secret, logged
+    assert database_text(settings.warehouse, secrets) == {}
     assert scan_folder(home) == {}
     assert found_in(crm_state(hubspot, salesforce)) == []
     left = resources["temporal"].run(lambda c: subject_workflows(c, contact_id, workflow_id))
