@@ -60,7 +60,7 @@ COLUMNS = {
     "clustering": "{cluster_s:.1f} s",
     "peak RSS": "{peak_rss_mb:,} MB",
     "pairs scored": "{pairs_scored:,}",
-    "same e-mail apart": "{identical_emails_unlinked}",
+    "same e-mail apart": "{identical_emails_unlinked[personal]} ({identical_emails_unlinked[any]})",
 }
 
 

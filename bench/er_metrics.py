@@ -14,6 +14,8 @@ from typing import Any
 import polars as pl
 
 from bizdev_assets.dedup.evaluation import pairwise_scores, truth_for_records
+from bizdev_assets.dedup.review import DECISION_SCHEMA
+from bizdev_assets.dedup.same_address import addresses_apart
 
 
 def labelled(normalized: pl.DataFrame, labels: pl.DataFrame) -> pl.DataFrame:
@@ -71,12 +73,18 @@ def link_rates(
     return {tag: [n, rate] for tag, n, rate in rates.iter_rows()}
 
 
-def identical_emails_unlinked(normalized: pl.DataFrame, clusters: pl.DataFrame) -> int:
-    """Personal (not role) e-mail match keys held by records of more than one cluster."""
+def identical_emails_unlinked(normalized: pl.DataFrame, clusters: pl.DataFrame) -> dict:
+    """Personal (not role) e-mail match keys held by records of more than one cluster:
+    all of them, and those the product counts (`same_address.addresses_apart`: not
+    shared by records whose names clash, nor by many surnames)."""
     held = (
         normalized.filter(pl.col("email_match_key").is_not_null(), ~pl.col("is_role_email"))
         .select("record_id", "email_match_key")
         .join(clusters.select("record_id", "cluster_id"), on="record_id")
     )
     spread = held.group_by("email_match_key").agg(pl.col("cluster_id").n_unique().alias("n"))
-    return spread.filter(pl.col("n") > 1).height
+    no_decisions = pl.DataFrame(schema=DECISION_SCHEMA)
+    return {
+        "any": spread.filter(pl.col("n") > 1).height,
+        "personal": addresses_apart(normalized, clusters, no_decisions),
+    }

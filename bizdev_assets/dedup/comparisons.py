@@ -192,14 +192,21 @@ def workplace_comparison() -> cl.CustomComparison:
 
     Colleagues share the first three, so counting them as separate comparisons would add
     the same evidence several times and merge whole departments; here the strongest
-    workplace signal counts once. The title only tells colleagues apart within one
-    company: someone who changed jobs changed company and title together, and counting
-    both against them would be the same double count the other way.
+    workplace signal counts once. The title tells colleagues apart within one company
+    (two people of one name at one firm rarely hold one job), so within a company two
+    different titles are their own levels; across companies it is not compared: someone
+    who changed jobs changed company and title together, and counting both against them
+    would be the same double count the other way.
     """
     same_company = "company_key_l = company_key_r"
-    same_line = "phone_l = phone_r"
-    same_domain = "work_domain_l = work_domain_r"
+    line_or_domain = "(phone_l = phone_r or work_domain_l = work_domain_r)"
     same_title = "title_key_l = title_key_r"
+    titles_differ = "jaro_winkler_similarity(title_key_l, title_key_r) < 0.8"
+    lines_differ = "phone_l <> phone_r"
+
+    def level(condition: str, label: str) -> cll.CustomLevel:
+        return cll.CustomLevel(condition, label)
+
     return cl.CustomComparison(
         output_column_name="workplace",
         comparison_levels=[
@@ -209,17 +216,19 @@ def workplace_comparison() -> cl.CustomComparison:
                 ),
                 "no workplace details on one side",
             ).configure(is_null_level=True),
-            cll.CustomLevel(
-                f"{same_company} and ({same_line} or {same_domain}) and {same_title}",
+            level(
+                f"{same_company} and {line_or_domain} and {same_title}",
                 "same company, main line or email domain, and title",
             ),
-            cll.CustomLevel(f"{same_company} and {same_title}", "same company and title"),
-            cll.CustomLevel(
-                f"{same_company} and ({same_line} or {same_domain})",
+            level(f"{same_company} and {same_title}", "same company and title"),
+            level(f"{same_company} and {lines_differ}", "same company, other phone lines"),
+            level(f"{same_company} and {titles_differ}", "same company, other titles"),
+            level(
+                f"{same_company} and {line_or_domain}",
                 "same company, and same main line or email domain",
             ),
-            cll.CustomLevel(same_company, "same company"),
-            cll.CustomLevel(f"{same_line} or {same_domain}", "same main line or email domain"),
+            level(same_company, "same company"),
+            level(f"{line_or_domain}", "same main line or email domain"),
             cll.JaroWinklerLevel("company_key", 0.92),
             cll.ElseLevel(),
         ],
@@ -305,11 +314,22 @@ def birth_date_comparison() -> cl.CustomComparison:
 
 
 def linkedin_comparison() -> cl.CustomComparison:
+    """A profile URL is one person's, unless it is only their name ("/in/annasmith"):
+    anyone of that name could be given it, so it says what the name comparison already
+    says and counts 0 bits, as addresses built from names do in the e-mail comparison."""
     return cl.CustomComparison(
         output_column_name="linkedin",
         comparison_levels=[
             cll.NullLevel("linkedin"),
-            cll.ExactMatchLevel("linkedin"),
+            cll.CustomLevel("linkedin_l = linkedin_r and not linkedin_is_name_l", "same profile"),
+            cll.CustomLevel(
+                "linkedin_l = linkedin_r", "same profile URL, made of the name alone"
+            ).configure(
+                m_probability=NEUTRAL,
+                u_probability=NEUTRAL,
+                fix_m_probability=True,
+                fix_u_probability=True,
+            ),
             cll.ElseLevel(),
         ],
         comparison_description="LinkedIn profile",

@@ -78,6 +78,7 @@ SPLINK_INPUT_COLUMNS = [
     "address_key",
     "birth_date",
     "linkedin",
+    "linkedin_is_name",
 ]
 # Letters NFKD does not take apart, and the German transliterations of umlauts.
 _LETTERS = {"ß": "ss", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ı": "i"}
@@ -128,21 +129,28 @@ def with_source_columns(normalized: pl.DataFrame) -> pl.DataFrame:
     return normalized.with_columns(missing).select(typed)
 
 
-def _name_columns() -> list[pl.Expr]:
-    first, last = folded(pl.col("first_name")), folded(pl.col("last_name"))
+def fold_distinct(values: pl.Series) -> pl.Series:
+    """`folded` run once per distinct value (names and cities repeat) and joined back."""
+    distinct = pl.DataFrame({"v": values.drop_nulls().unique()})
+    lookup = distinct.with_columns(folded(pl.col("v")).alias("f"))
+    return values.alias("v").to_frame().join(lookup, on="v", how="left", maintain_order="left")["f"]
+
+
+def _with_name_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """frame: forename, surname (folded) -> the name columns derived from them."""
+    first, last = pl.col("forename"), pl.col("surname")
     words = pl.concat_str([first, last], separator=" ", ignore_nulls=True)
-    tokens = pl.when(words.str.len_chars() > 0).then(words.str.split(" ").list.unique().list.sort())
-    return [
-        first.alias("forename"),
-        last.alias("surname"),
+    frame = frame.with_columns(
         pl.when(first.is_not_null() & last.is_not_null())
         .then(pl.concat_str([first, last], separator=" "))
         .alias("name_concat"),
-        tokens.alias("name_tokens"),
-        _letter_mask(tokens).alias("name_letters"),
+        pl.when(words.str.len_chars() > 0)
+        .then(words.str.split(" ").list.unique().list.sort())
+        .alias("name_tokens"),
         pl.concat_str([pl.lit(" "), last, pl.lit(" ")]).alias("surname_padded"),
         last.str.replace(_LEADING_PARTICLES, "").alias("surname_core"),
-    ]
+    )
+    return frame.with_columns(_letter_mask(pl.col("name_tokens")).alias("name_letters"))
 
 
 _LETTER_BITS = {chr(97 + i): 1 << i for i in range(26)}
@@ -158,6 +166,17 @@ def _letter_mask(tokens: pl.Expr) -> pl.Expr:
         .replace_strict(_LETTER_BITS, default=1 << 26, return_dtype=pl.Int64)
     )
     return bits.list.unique().list.sum()
+
+
+def _profile_is_the_name() -> pl.Expr:
+    """Whether the LinkedIn profile's name is the person's name and nothing else
+    ("/in/anna-smith", "/in/smithanna"), without the digits LinkedIn adds to make one."""
+    slug = folded(pl.col("linkedin").str.extract(r"/in/(.*)$", 1)).str.replace_all(" ", "")
+    first = pl.col("forename").str.replace_all(" ", "")
+    last = pl.col("surname").str.replace_all(" ", "")
+    return pl.when(pl.col("linkedin").is_not_null()).then(
+        (slug == first + last) | (slug == last + first)
+    )
 
 
 # Held under this many different surnames, an address or number is shared, not personal.
@@ -178,7 +197,8 @@ def splink_input(normalized: pl.DataFrame) -> pl.DataFrame:
     address = pl.concat_str(["postal_key", "house_number", "street_key"], separator="|")
     frame = source.select(
         pl.col("record_id").alias("unique_id"),
-        *_name_columns(),
+        fold_distinct(source["first_name"]).alias("forename"),
+        fold_distinct(source["last_name"]).alias("surname"),
         pl.when(~pl.col("is_role_email").fill_null(False)).then(pl.col("email_match_key")),
         pl.col("other_email_match_key"),
         pl.when(pl.col("is_free_email").not_()).then(pl.col("email_domain")).alias("work_domain"),
@@ -190,13 +210,15 @@ def splink_input(normalized: pl.DataFrame) -> pl.DataFrame:
         "street_key",
         "house_number",
         "postal_key",
-        folded(pl.col("city")).alias("city_key"),
+        fold_distinct(source["city"]).alias("city_key"),
         address.alias("address_key"),
         pl.col("birth_date").cast(pl.String),
         "linkedin",
     )
+    frame = _with_name_columns(frame)
     frame = frame.with_columns(
         first_name_variants(frame["forename"]).alias("first_variants"),
+        _profile_is_the_name().alias("linkedin_is_name"),
         shared_values("email_match_key").alias("email_shared"),
         shared_values("mobile").alias("mobile_shared"),
         without_digits(pl.col("email_match_key")).alias("email_digitless"),

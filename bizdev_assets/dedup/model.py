@@ -26,6 +26,7 @@ from splink.blocking_analysis import count_comparisons_from_blocking_rules
 
 from bizdev_assets.dedup.blocking import blocking_rules, with_blocking_keys
 from bizdev_assets.dedup.comparisons import comparisons
+from bizdev_assets.dedup.frequencies import term_frequencies
 from bizdev_assets.dedup.inputs import SPLINK_SOURCE_COLUMNS, splink_input
 
 __all__ = ["SPLINK_SOURCE_COLUMNS", "model_settings", "scoring_input", "splink_connection"]
@@ -63,24 +64,11 @@ def term_frequency_columns(settings: dict[str, Any]) -> list[str]:
     )
 
 
-def term_frequencies(records: pl.DataFrame, column: str) -> pl.DataFrame:
-    """Each value's frequency among the *other* records: (count - 1) / records.
-
-    Two records agreeing on a value are compared with how often some other record holds
-    it. Splink's own count includes the record itself, so a name held by a person's
-    two records reads as twice as common as a name held once: in a 5,000-row list that
-    alone takes a bit off every exact duplicate."""
-    total = max(records.height, 1)
-    counts = records.group_by(column).len("n").filter(pl.col(column).is_not_null())
-    return counts.select(
-        column, (pl.max_horizontal(pl.col("n") - 1, 1) / total).alias(f"tf_{column}")
-    )
-
-
 def register_term_frequencies(
     linker: Any, db_api: DuckDBAPI, records: pl.DataFrame, settings: dict[str, Any]
 ) -> None:
-    """Give Splink `term_frequencies` for every tf column of the model, over `records`."""
+    """Give Splink our `frequencies.term_frequencies` (how common a value is among other
+    people) for every tf column of the model, over `records`, instead of its own counts."""
     for column in term_frequency_columns(settings):
         table = db_api.register(
             term_frequencies(records, column), dataset_display_name=f"tf_{column}"

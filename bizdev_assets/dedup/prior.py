@@ -38,7 +38,7 @@ FIRST_GUESS_RECALL = 0.7
 # With no near-certain pair at all: a few duplicates in a hundred records.
 NO_EVIDENCE_DUPLICATES_PER_RECORD = 0.01
 # Records scored to settle the prior (a uniform sample keeps the share of true pairs).
-PRIOR_SAMPLE_RECORDS = 100_000
+PRIOR_SAMPLE_RECORDS = 50_000
 ITERATIONS = 100
 
 
