@@ -55,7 +55,7 @@ def forged(change) -> dict:
             "level",
         ),
         (lambda p: p["comparisons"]["name"][1].update(m="0.5; drop table x"), "not a number"),
-        (lambda p: p["comparisons"]["email"][1].update(u=7), "not a probability"),
+        (lambda p: p["comparisons"]["email"][2].update(u=7), "not a probability"),
         (lambda p: p["comparisons"].pop("linkedin"), "comparisons differ"),
         (lambda p: p.update(probability_two_random_records_match=float("nan")), "prior"),
     ],

@@ -39,7 +39,6 @@ NAMED_KEYS: dict[str, tuple[str, pl.Expr]] = {
     "b_surname_postal": ("combined", _joined("surname", "postal_key")),
     "b_forename_postal": ("combined", _joined("forename", "postal_key")),
     # The same address alone would propose every pair of colleagues at the premises.
-    "b_address_surname_initial": ("combined", _joined("address_key", "surname_initial")),
     "b_address_initials": ("combined", _joined("address_key", "initials")),
     "b_forename_birth": ("combined", _joined("forename", "birth_date")),
     "b_linkedin": ("contact_point", pl.col("linkedin")),
@@ -89,16 +88,13 @@ def with_blocking_keys(records: pl.DataFrame, caps: dict[str, int] = BLOCK_CAPS)
         named = named.with_columns(
             _capped(pl.col(column), pl.col(f"_n_{name}"), caps["contact_point"]).alias(name)
         ).drop(f"_n_{name}")
-    return named.drop("surname_initial", "initials")
+    return named.drop("initials")
 
 
 def _initials() -> list[pl.Expr]:
-    """The surname's initial, and both initials in either order (swapped columns)."""
+    """Both initials in either order (swapped columns)."""
     first, last = pl.col("forename").str.slice(0, 1), pl.col("surname").str.slice(0, 1)
-    return [
-        last.alias("surname_initial"),
-        pl.concat_list(first, last).list.sort().list.join("").alias("initials"),
-    ]
+    return [pl.concat_list(first, last).list.sort().list.join("").alias("initials")]
 
 
 def _pool_counts(records: pl.DataFrame) -> dict[tuple[str, ...], pl.DataFrame]:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from bizdev_assets.dedup.email_evidence import FIRST, LAST
+from bizdev_assets.dedup.inputs import namesake_number
 
 
 def leave_one_out(records: pl.DataFrame, column: str) -> pl.DataFrame:
@@ -47,15 +47,6 @@ def _part_frequency(records: pl.DataFrame, column: str) -> pl.DataFrame:
     )
 
 
-def _namesake_number() -> pl.Expr:
-    """The number closing a name-built work address (john.smith2@ -> "2"), "" without."""
-    name_built = pl.col("email_pattern").str.contains(f"[{FIRST}{LAST}]")
-    number = pl.col("email_local_key").str.extract(r"([0-9]+)$", 1).fill_null("")
-    return (
-        pl.when(pl.col("work_domain").is_not_null() & name_built).then(number).otherwise(pl.lit(""))
-    )
-
-
 def name_frequencies(records: pl.DataFrame) -> pl.DataFrame:
     """name_concat, tf_name_concat (see the module docstring). records: forename,
     surname, name_concat, company_key, work_domain, email_pattern, email_local_key
@@ -63,7 +54,7 @@ def name_frequencies(records: pl.DataFrame) -> pl.DataFrame:
     total = max(records.height, 1)
     named = records.filter(pl.col("name_concat").is_not_null()).with_columns(
         pl.concat_str(
-            [pl.coalesce("company_key", "work_domain"), _namesake_number()], separator="#"
+            [pl.coalesce("company_key", "work_domain"), namesake_number()], separator="#"
         ).alias("_person")
     )
     groups = named.group_by("name_concat").agg(

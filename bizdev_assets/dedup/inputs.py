@@ -18,7 +18,7 @@ from functools import lru_cache
 import polars as pl
 from nicknames import NickNamer
 
-from bizdev_assets.dedup.email_evidence import with_email_pattern, without_digits
+from bizdev_assets.dedup.email_evidence import FIRST, LAST, with_email_pattern, without_digits
 
 # The contacts_normalized columns `splink_input` reads: a clustering run loads only these.
 SPLINK_SOURCE_COLUMNS = [
@@ -228,4 +228,15 @@ def splink_input(normalized: pl.DataFrame) -> pl.DataFrame:
         .list.get(1, null_on_oob=True)
         .alias("email_domain_key"),
     )
-    return with_email_pattern(frame).select(SPLINK_INPUT_COLUMNS)
+    frame = with_email_pattern(frame)
+    return frame.select(SPLINK_INPUT_COLUMNS)
+
+
+def namesake_number() -> pl.Expr:
+    """The number closing a name-built work address (john.smith2@ -> "2"), else "".
+    Mail admins number the second person of a name at one company."""
+    name_built = pl.col("email_pattern").str.contains(f"[{FIRST}{LAST}]")
+    number = pl.col("email_local_key").str.extract(r"([0-9]+)$", 1).fill_null("")
+    return (
+        pl.when(pl.col("work_domain").is_not_null() & name_built).then(number).otherwise(pl.lit(""))
+    )
