@@ -45,20 +45,30 @@ _LETTERS_CONTAINED = (
 )
 
 
+def _alike(a: str, b: str, threshold: float) -> str:
+    """Jaro-Winkler at least `threshold`, or one edit apart: a letter mistyped in a short
+    name ("Hyde" / "Hyfe", "Groen" / "Geoen") costs more Jaro-Winkler than in a long one."""
+    return (
+        f"(jaro_winkler_similarity({a}, {b}) >= {threshold} or (length({a}) >= 4 and "
+        f"length({b}) >= 4 and damerau_levenshtein({a}, {b}) <= 1))"
+    )
+
+
 def _similar_names(threshold: float) -> str:
     """Both names alike; surnames without their particles ("van den Pol" and "van Wel"
-    are alike only in "van")."""
-    return (
-        f"{_SHARED_INITIAL} and jaro_winkler_similarity(forename_l, forename_r) >= {threshold} "
-        f"and jaro_winkler_similarity(surname_core_l, surname_core_r) >= {threshold}"
+    are alike only in "van"), or whole surnames one edit apart ("vna Geffen")."""
+    surnames = (
+        f"({_alike('surname_core_l', 'surname_core_r', threshold)} or "
+        "damerau_levenshtein(surname_l, surname_r) <= 1)"
     )
+    return f"{_SHARED_INITIAL} and {_alike('forename_l', 'forename_r', threshold)} and {surnames}"
 
 
 def _similar_crossed(threshold: float) -> str:
     """First and last name swapped, and a typo."""
     return (
-        f"{_CROSSED_INITIAL} and jaro_winkler_similarity(forename_l, surname_r) >= {threshold} "
-        f"and jaro_winkler_similarity(surname_l, forename_r) >= {threshold}"
+        f"{_CROSSED_INITIAL} and {_alike('forename_l', 'surname_r', threshold)} "
+        f"and {_alike('surname_l', 'forename_r', threshold)}"
     )
 
 
@@ -76,6 +86,23 @@ def _words_or_initials_of(a: str, b: str) -> str:
         f"lambda x: list_contains(name_tokens_{b}, x) or (length(x) = 1 and "
         f"list_contains({unmatched_initials}, x)))) "
         f"and len(list_intersect(name_tokens_{a}, name_tokens_{b})) >= 1"
+    )
+
+
+def _each_word_alike(a: str, b: str) -> str:
+    """Every word of name `a` is a word of `b` written alike: the same, a typo of it
+    (same first letter), its beginning ("kim", "kimberly") or its initial. Catches the
+    ways a name is written differently when two of them meet: swapped and mistyped,
+    an initial beside a mistyped surname, a short form in the surname column."""
+    alike = (
+        "x = y or (length(x) = 1 and left(y, 1) = x) "
+        "or (length(x) >= 3 and starts_with(y, x)) "
+        "or (length(x) >= 4 and length(y) >= 4 and left(x, 1) = left(y, 1) "
+        "and (jaro_winkler_similarity(x, y) >= 0.9 or damerau_levenshtein(x, y) <= 1))"
+    )
+    return (
+        f"list_bool_and(list_transform(name_tokens_{a}, lambda x: list_bool_or("
+        f"list_transform(name_tokens_{b}, lambda y: {alike}))))"
     )
 
 
@@ -107,6 +134,13 @@ def name_comparison() -> cl.CustomComparison:
         f"{_LETTERS_CONTAINED} and least(len(name_tokens_l), len(name_tokens_r)) >= 2 and "
         f"(({_words_or_initials_of('l', 'r')}) or ({_words_or_initials_of('r', 'l')}))"
     )
+    # Words alike share their first letter, so the letter test spares most pairs the lists.
+    words_alike = (
+        f"{_LETTERS_CONTAINED} and least(len(name_tokens_l), len(name_tokens_r)) >= 2 and "
+        "greatest(list_max(list_transform(name_tokens_l, lambda t: length(t))), "
+        "list_max(list_transform(name_tokens_r, lambda t: length(t)))) >= 3 and "
+        f"(({_each_word_alike('l', 'r')}) or ({_each_word_alike('r', 'l')}))"
+    )
     return cl.CustomComparison(
         output_column_name="name",
         comparison_levels=[
@@ -127,6 +161,7 @@ def name_comparison() -> cl.CustomComparison:
             cll.CustomLevel(words_contained, "one name's words all in the other"),
             cll.CustomLevel(initials, "one name's words or their initials all in the other"),
             cll.CustomLevel(_short_form(), "first name a short form, surname alike"),
+            cll.CustomLevel(words_alike, "each word of one name alike a word of the other"),
             cll.CustomLevel(_similar_names(0.88), "first and last name similar"),
             cll.CustomLevel(
                 f"(forename_l is null or forename_r is null) and {_surname_compatible()}",

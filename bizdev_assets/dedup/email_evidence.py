@@ -78,12 +78,13 @@ def email_comparison() -> cl.CustomComparison:
                 f"({no_address.format(s='l')}) or ({no_address.format(s='r')})",
                 "no address on one side",
             ).configure(is_null_level=True),
-            # A mailbox two people with other given names both use (a couple's, a
-            # team's) is theirs, not one person's: it says nothing either way. Other
+            # A private mailbox two people with other given names both use (a
+            # couple's) is theirs, not one person's: it says nothing either way. Other
             # given names: other initials, not a nickname of one another, and not the
-            # same name with its columns swapped.
+            # same name with its columns swapped. A work address is one person's (mail
+            # admins number namesakes): the given names differ as a nickname does.
             cll.CustomLevel(
-                "email_match_key_l = email_match_key_r and "
+                "email_match_key_l = email_match_key_r and work_domain_l is null and "
                 "left(forename_l, 1) <> left(forename_r, 1) and forename_l <> surname_r and "
                 "len(list_intersect(first_variants_l, first_variants_r)) = 0",
                 "same address, other given names",

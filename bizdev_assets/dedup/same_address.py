@@ -4,7 +4,10 @@ A personal address (not a role mailbox such as info@, not one held under several
 surnames: see `inputs.shared_values`) belongs to one person, so its records are linked
 whatever else they say (a job change, a typo in the name), unless their names clash:
 two given names for one surname, or nothing in common, is a couple or a team sharing
-a mailbox, and the address is shared. The clash is the model's own name comparison
+a mailbox, and the address is shared. A work address (at a company's own domain) is
+exempt: mail admins give each person a mailbox of their own and number namesakes
+(john.smith2@), so records sharing one are one person even when one gives a nickname
+or a name the model cannot pair (Pino / Giuseppe, Toño / Antonio). The clash is the model's own name comparison
 (`comparisons.name_comparison`), evaluated on these pairs only. A reviewer's
 cannot-link still separates such records (graph), and `apart` counts the addresses
 left in more than one cluster for any other reason (the contact_clusters metadata).
@@ -55,7 +58,7 @@ def same_address_pairs(records: pl.DataFrame) -> pl.DataFrame:
     records than the blocking cap are left out, as in blocking (`b_email`)."""
     held = records.filter(
         pl.col("b_email").is_not_null() & ~pl.col("email_shared").fill_null(False)
-    ).select("unique_id", "email_match_key", *NAME_COLUMNS)
+    ).select("unique_id", "email_match_key", "work_domain", *NAME_COLUMNS)
     if held.height < 2:
         return pl.DataFrame(schema=PAIR_SCHEMA)
     sides = ", ".join(f"l.{c} as {c}_l, r.{c} as {c}_r" for c in NAME_COLUMNS)
@@ -65,9 +68,10 @@ def same_address_pairs(records: pl.DataFrame) -> pl.DataFrame:
         pairs = con.sql(
             f"select record_id_l, record_id_r, email_match_key from ("
             f"select l.unique_id as record_id_l, r.unique_id as record_id_r, "
-            f"l.email_match_key, {sides} "
+            f"l.email_match_key, l.work_domain, {sides} "
             "from held l join held r on l.email_match_key = r.email_match_key "
-            f"and l.unique_id < r.unique_id) where ({_name_level_sql()}) not in "
+            f"and l.unique_id < r.unique_id) where work_domain is not null "
+            f"or ({_name_level_sql()}) not in "
             f"({', '.join(_quoted(label) for label in sorted(CLASHING_NAMES))})"
         ).pl()
     finally:
