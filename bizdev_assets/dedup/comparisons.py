@@ -91,18 +91,22 @@ def _words_or_initials_of(a: str, b: str) -> str:
 
 def _each_word_alike(a: str, b: str) -> str:
     """Every word of name `a` is a word of `b` written alike: the same, a typo of it
-    (same first letter), its beginning ("kim", "kimberly") or its initial. Catches the
-    ways a name is written differently when two of them meet: swapped and mistyped,
-    an initial beside a mistyped surname, a short form in the surname column."""
+    (same first letter), its beginning ("kim", "kimberly") or its initial, and as many
+    words of `b` are met ("Jason Jackson" is not "Jason Richards": both its words are
+    alike "jason" alone). Catches the ways a name is written differently when two of
+    them meet: swapped and mistyped, an initial beside a mistyped surname, a short form
+    in the surname column."""
     alike = (
         "x = y or (length(x) = 1 and left(y, 1) = x) "
         "or (length(x) >= 3 and starts_with(y, x)) "
         "or (length(x) >= 4 and length(y) >= 4 and left(x, 1) = left(y, 1) "
-        "and (jaro_winkler_similarity(x, y) >= 0.9 or damerau_levenshtein(x, y) <= 1))"
+        "and (jaro_winkler_similarity(x, y) >= 0.92 or damerau_levenshtein(x, y) <= 1))"
     )
     return (
         f"list_bool_and(list_transform(name_tokens_{a}, lambda x: list_bool_or("
-        f"list_transform(name_tokens_{b}, lambda y: {alike}))))"
+        f"list_transform(name_tokens_{b}, lambda y: {alike})))) and "
+        f"len(list_filter(name_tokens_{b}, lambda y: list_bool_or(list_transform("
+        f"name_tokens_{a}, lambda x: {alike})))) >= len(name_tokens_{a})"
     )
 
 
@@ -231,13 +235,15 @@ def workplace_comparison() -> cl.CustomComparison:
     (two people of one name at one firm rarely hold one job), so within a company two
     different titles are their own levels; across companies it is not compared: someone
     who changed jobs changed company and title together, and counting both against them
-    would be the same double count the other way.
+    would be the same double count the other way. Where one side names no company, the
+    titles are compared alone.
     """
     same_company = "company_key_l = company_key_r"
     line_or_domain = "(phone_l = phone_r or work_domain_l = work_domain_r)"
     same_title = "title_key_l = title_key_r"
     titles_differ = "jaro_winkler_similarity(title_key_l, title_key_r) < 0.8"
     lines_differ = "phone_l <> phone_r"
+    no_company = "(company_key_l is null or company_key_r is null)"
 
     def level(condition: str, label: str) -> cll.CustomLevel:
         return cll.CustomLevel(condition, label)
@@ -247,7 +253,8 @@ def workplace_comparison() -> cl.CustomComparison:
         comparison_levels=[
             cll.CustomLevel(
                 _either_side(
-                    "company_key_{s} is null and phone_{s} is null and work_domain_{s} is null"
+                    "company_key_{s} is null and phone_{s} is null and work_domain_{s} is null "
+                    "and title_key_{s} is null"
                 ),
                 "no workplace details on one side",
             ).configure(is_null_level=True),
@@ -265,6 +272,10 @@ def workplace_comparison() -> cl.CustomComparison:
             level(same_company, "same company"),
             level(f"{line_or_domain}", "same main line or email domain"),
             cll.JaroWinklerLevel("company_key", 0.92),
+            # A list that gives a title but not the company (badge scans, a lead app):
+            # the title is all there is to compare.
+            level(f"{no_company} and {same_title}", "no company on one side, same title"),
+            level(no_company, "no company on one side, other title or none"),
             cll.ElseLevel(),
         ],
         comparison_description="company, main phone line, email domain and title",

@@ -12,8 +12,9 @@ estimating without labels:
   this table's duplicates (a birth date typed wrong) is rare, not impossible, and must
   count against them without becoming proof.
 - Levels this table gave no estimate for (no record has a LinkedIn profile; no other
-  fact to learn the name comparison from) take the shipped model's values; with none
-  there either, u is one in the pairs sampled and m = u (no evidence either way).
+  fact to learn the name comparison from) take the shipped model's values, m kept above
+  MIN_M too; with none there either, u is one in the pairs sampled and m = u (no
+  evidence either way).
 - Comparisons a table has no data for are reported once, not level by level.
 """
 
@@ -64,6 +65,9 @@ def filled_in(
             if not isinstance(m, float):
                 m = saved.get("m_probability")
                 level["m_probability"] = m if isinstance(m, float) else level["u_probability"]
+            # The shipped m of a level its own training data never reached is no
+            # evidence against this table's pairs (initials: the demo data has none).
+            level["m_probability"] = max(level["m_probability"], min(MIN_M, level["u_probability"]))
     notes = [
         f"{name}: {count} level(s) not seen in this table, the shipped model's values kept"
         for name, count in unlearnt.items()
