@@ -29,7 +29,8 @@ def without_true_pairs_in_u(settings: dict[str, Any], u_pairs: float) -> dict[st
     prior = settings["probability_two_random_records_match"]
     for level in _learnable_levels(settings):
         u, m = level["u_probability"], level["m_probability"]
-        level["u_probability"] = max((u - prior * m) / (1 - prior), 1 / u_pairs)
+        # Never above 1: a level nearly every pair reaches, with m below u, would pass it.
+        level["u_probability"] = min(max((u - prior * m) / (1 - prior), 1 / u_pairs), 1.0)
     return settings
 
 
