@@ -33,6 +33,7 @@ from bizdev_assets.dedup import estimates, prior
 from bizdev_assets.dedup.model import model_settings, scoring_input, splink_connection
 from bizdev_assets.dedup.stored_model import (
     DEFAULT_MATCH_THRESHOLD,
+    StoredModelRejected,
     parameters_from_settings,
     settings_from_parameters,
 )
@@ -126,7 +127,12 @@ def fit_match_model(normalized: pl.DataFrame, seed: int = 42) -> MatchModelFit:
     settings, notes = train_model(normalized, seed)
     if settings is None:
         return _fallback(records, "; ".join(notes))
-    return MatchModelFit(parameters_from_settings(settings), "trained", records, tuple(notes))
+    try:
+        parameters = parameters_from_settings(settings)
+        settings_from_parameters(parameters)
+    except StoredModelRejected as error:  # what scoring would refuse is not saved
+        return _fallback(records, f"the trained model failed its own check: {error}")
+    return MatchModelFit(parameters, "trained", records, tuple(notes))
 
 
 def _fallback(records: int, reason: str) -> MatchModelFit:
