@@ -13,11 +13,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bizdev_assets.crm.commands import crm_app
 from bizdev_assets.dedup.commands import explain, review_app
 from bizdev_assets.definitions import ASSETS
 from bizdev_assets.demo.generator import generate_demo
-from resources.settings import Settings, build_resources, warehouse_for
-from resources.warehouse import is_postgres_url
+from bizdev_assets.outreach import commands as outreach
+from bizdev_assets.outreach.assets import OUTREACH_ASSETS
+from bizdev_assets.outreach.services import services_for_run
+from resources.landing import LandingZone, LocalLanding
+from resources.settings import DEFAULT_LANDING, Settings, build_resources, warehouse_for
+from resources.warehouse import PostgresWarehouse
 from resources.warehouse.migrations import current_revision
 
 app = typer.Typer(help="bizdev: contact files in, golden contacts out.", no_args_is_help=True)
@@ -26,6 +31,8 @@ app.add_typer(review_app, name="review")
 app.command("explain")(explain)
 db_app = typer.Typer(help="The warehouse schema (ADR-013 tables).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(crm_app, name="crm")
+outreach.register(app)  # bizdev outreach enroll|pause|resume|status|event, outreach-worker
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEMO_ROWS = 5_000
@@ -69,10 +76,10 @@ def export_model(
 def db_upgrade() -> None:
     """Apply the ADR-013 migrations to BIZDEV_WAREHOUSE (Postgres: Alembic; DuckDB: create)."""
     settings = Settings.from_env()
-    warehouse = warehouse_for(settings.warehouse)
-    if is_postgres_url(settings.warehouse):
+    warehouse = warehouse_for(settings.warehouse, sslmode=settings.warehouse_sslmode)
+    if isinstance(warehouse, PostgresWarehouse):
         warehouse.migrate()
-        console.print(f"{warehouse.location}: at migration {current_revision(settings.warehouse)}")
+        console.print(f"{warehouse.location}: at migration {current_revision(warehouse.dsn)}")
     else:
         warehouse.create_adr_tables()
         console.print(f"{warehouse.location}: ADR-013 tables present")
@@ -88,6 +95,17 @@ def ensure_dagster_home() -> Path:
     return home
 
 
+def writes_demo_data(settings: Settings, landing: LandingZone) -> bool:
+    """Demo files go only into the embedded default's folder (`BIZDEV_LANDING` unset),
+    and only when it is absent or holds nothing at all: never into a configured landing
+    zone, and not into one whose entries are merely unreadable (a FIFO, dot-files)."""
+    return (
+        settings.landing == DEFAULT_LANDING
+        and isinstance(landing, LocalLanding)
+        and landing.is_empty()
+    )
+
+
 @app.command("run")
 def run(
     demo_rows: int = typer.Option(DEFAULT_DEMO_ROWS, help="Rows of demo data if landing is empty."),
@@ -95,18 +113,26 @@ def run(
         "WARNING", help="Dagster console log level (DEBUG for all events)."
     ),
 ) -> None:
-    """Materialize every asset once on the configured environment and print a summary."""
+    """Materialize every asset once on the configured environment and print a summary.
+
+    Exit status: 0 success; 1 the contacts pipeline failed; 2 the contacts pipeline
+    succeeded but a CRM's or outreach's assets failed (each one's line says why)."""
     started = time.perf_counter()
     home = ensure_dagster_home()
     settings = Settings.from_env()
     resources = build_resources(settings)
     generated = ""
-    if not settings.landing.startswith("s3://") and not resources["landing"].list_files():
+    if writes_demo_data(settings, resources["landing"]):
         labels = Path(settings.landing).resolve().parent / "labels" / "demo_labels.csv"
         report = generate_demo(Path(settings.landing), labels, n_rows=demo_rows)
         generated = f"{len(report.files)} demo files ({report.rows:,} rows) generated into it"
 
-    with dg.DagsterInstance.get() as instance:
+    # Outreach: the Temporal server and a worker for the length of the run (docs/outreach.md).
+    temporal = resources["temporal"].process_config_and_initialize()
+    with (
+        dg.DagsterInstance.get() as instance,
+        services_for_run(temporal, Path(settings.temporal_state_dir)) as services,
+    ):
         result = dg.materialize(
             ASSETS,
             instance=instance,
@@ -114,10 +140,12 @@ def run(
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": log_level.upper()}}}},
         )
+        services.drain()
     elapsed = time.perf_counter() - started
-    print_summary(result, resources, home, generated, elapsed)
-    if not result.success:
-        raise typer.Exit(code=1)
+    print_summary(result, resources, home, generated, elapsed, services)
+    status, code = run_outcome(result)
+    if code:
+        raise typer.Exit(code=code)
 
 
 def _metadata(result, asset: str) -> dict:
@@ -127,21 +155,66 @@ def _metadata(result, asset: str) -> dict:
     return {}
 
 
+def _failures(result) -> dict[str, str]:
+    """Failed step -> the error that failed it (the asset's own exception, not Dagster's
+    wrapper), as one line."""
+    failures = {}
+    for event in result.get_step_failure_events():
+        error = event.event_specific_data.error
+        error = error.cause if error.cause is not None else error
+        name, _, message = error.message.strip().partition(": ")
+        failures[event.step_key] = f"{name.rsplit('.', 1)[-1]}: {message}" if message else name
+    return failures
+
+
+# Steps of the systems around the contacts pipeline: their failure is theirs alone.
+OUTREACH_STEPS = {key.to_user_string() for asset in OUTREACH_ASSETS for key in asset.keys}
+
+
+def _system_of(step: str) -> str | None:
+    """The outside system a step belongs to (a CRM, outreach), None for the contacts pipeline."""
+    if step.startswith("crm_"):
+        return step.split("_")[1]
+    return "outreach" if step in OUTREACH_STEPS else None
+
+
+def run_outcome(result) -> tuple[str, int]:
+    """The run's status line and exit status: a CRM or outreach that failed never fails
+    the contacts pipeline, and is told apart from it."""
+    broken = set(_failures(result)) | {e.step_key for e in result.get_step_skipped_events()}
+    systems = {step: _system_of(step) for step in broken}
+    if None in systems.values():
+        return "[red]FAILED[/red]", 1
+    if systems:
+        names = ", ".join(sorted(set(systems.values())))  # type: ignore[arg-type]
+        return f"[yellow]contacts pipeline success; {names} failed[/yellow]", 2
+    return "[green]success[/green]", 0
+
+
 def _crm_summary(result, crm: str) -> str:
+    failed = {k: v for k, v in _failures(result).items() if k.startswith(f"crm_{crm}_")}
     pulled = _metadata(result, f"crm_{crm}_contacts")
     pushed = _metadata(result, f"crm_{crm}_push")
+    if failed:
+        step, reason = next(iter(failed.items()))
+        push = f"crm_{crm}_push"
+        after = f" ({push} not run)" if push not in failed and not pushed else ""
+        return f"failed: {step}: {reason}{after}"
     if pushed.get("skipped") is True or pulled.get("skipped") is True:
         return "skipped: " + str(pushed.get("reason") or pulled.get("reason"))
     if not pushed and not pulled:
         return "not run"
+    warnings = pushed.get("mapping_warnings") or pulled.get("mapping_warnings")
     return (
         f"pulled {pulled.get('records_stored', 0):,} changed records; pushed "
         f"{pushed.get('succeeded', 0):,} contacts ({pushed.get('rejected', 0):,} rejected, "
-        f"{pushed.get('api_calls', 0):,} API calls)"
+        f"{pushed.get('api_calls', 0):,} API calls)" + (f"; WARNING {warnings}" if warnings else "")
     )
 
 
-def print_summary(result, resources: dict, home: Path, generated: str, elapsed: float) -> None:
+def print_summary(
+    result, resources: dict, home: Path, generated: str, elapsed: float, services=None
+) -> None:
     raw = _metadata(result, "raw_contact_files")
     quarantine = _metadata(result, "contacts_quarantine")
     normalized = _metadata(result, "contacts_normalized")
@@ -154,7 +227,12 @@ def print_summary(result, resources: dict, home: Path, generated: str, elapsed: 
     table.add_row(
         "files read",
         f"{raw.get('files_loaded', 0)} loaded, {raw.get('files_rejected', 0)} rejected, "
-        f"{raw.get('files_already_ingested', 0)} already ingested",
+        f"{raw.get('files_already_ingested', 0)} already ingested"
+        + (
+            f", {ignored} not read (see the run log)"
+            if (ignored := raw.get("files_ignored"))
+            else ""
+        ),
     )
     table.add_row("rows in", f"{raw.get('rows_this_run', 0):,}")
     table.add_row("rows quarantined", f"{quarantine.get('rows_this_run', 0):,}")
@@ -163,11 +241,15 @@ def print_summary(result, resources: dict, home: Path, generated: str, elapsed: 
     table.add_row("duplicates merged", f"{golden.get('records_merged', 0):,}")
     for crm in ("hubspot", "salesforce"):
         table.add_row(crm, _crm_summary(result, crm))
+    if services is not None:
+        metadata_of = lambda asset: _metadata(result, asset)  # noqa: E731
+        for name, line in outreach.summary_rows(metadata_of, services, resources["mail"]):
+            table.add_row(name, line)
     table.add_row("time taken", f"{elapsed:.1f} s")
-    table.add_row("status", "[green]success[/green]" if result.success else "[red]FAILED[/red]")
+    table.add_row("status", run_outcome(result)[0])
     console.print(table)
-    for failure in result.get_step_failure_events():
-        console.print(f"[red]{failure.step_key}: {failure.event_specific_data.error.message}[/red]")
+    for step, reason in _failures(result).items():
+        console.print(f"[red]{step}: {reason}[/red]")
 
 
 if __name__ == "__main__":

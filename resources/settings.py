@@ -15,8 +15,14 @@ from typing import Any
 import dagster as dg
 
 from resources.crm import HUBSPOT_PUBLIC_API, HubSpotResource, SalesforceResource
+from resources.ingest_limits import LIMIT_SETTINGS, IngestLimits
 from resources.landing import LandingZone, LocalLanding
+from resources.mail import MailResource, OutboxMail, SmtpMail
+from resources.mail.base import DEFAULT_SENDER
+from resources.notify import FileNotifier, Notifier, WebhookNotifier
+from resources.outreach_config import OutreachConfig
 from resources.pipeline_config import PipelineConfig
+from resources.temporal import TemporalResource
 from resources.warehouse import DuckDBWarehouse, PostgresWarehouse, Warehouse, is_postgres_url
 
 DEFAULT_LANDING = "./data/landing"
@@ -49,13 +55,44 @@ class Settings:
     crm_mirror: bool = False
     crm_lookback_minutes: float = 5.0
     crm_backoff_seconds: float = 1.0  # first wait after a 429 / 5xx; doubles per retry
+    # Ingest limits (docs/settings.md): limit name -> value, only those set; None = default.
+    ingest_limits: dict[str, float] | None = None
+    # Transport security (docs/settings.md, docs/production.md).
+    allow_insecure_http: bool = False  # http:// CRM API bases, for local test servers only
+    warehouse_sslmode: str | None = None  # libpq sslmode for Postgres; None = the URL's own
+    # Outreach (docs/outreach.md): Temporal, mail, notifications, lead and sequence rules.
+    temporal_address: str | None = None  # None = embedded dev server
+    temporal_namespace: str = "default"
+    temporal_api_key: str | None = None
+    temporal_tls: bool = False
+    temporal_task_queue: str = "bizdev-outreach"
+    temporal_state_dir: str = "./data/temporal"
+    outreach_activity_timeout_seconds: float = 60.0
+    smtp_host: str | None = None  # None = the .eml outbox
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = True
+    smtp_ssl: bool = False
+    smtp_ca_bundle: str | None = None
+    smtp_ledger: str = "./data/outreach/smtp_sent.sqlite"
+    mail_from: str = DEFAULT_SENDER
+    outbox: str = "./data/outbox"
+    notify_webhook_url: str | None = None  # None = the notifications file
+    notifications_file: str = "./data/outreach/notifications.jsonl"
+    lead_weights: str | None = None
+    territories: str | None = None
+    sequences_dir: str | None = None
+    outreach_sequence: str = "demo-intro"
+    sla_business_hours: float = 4.0
+    outreach_settle_seconds: float = 20.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         return cls(
             landing=env.get("BIZDEV_LANDING") or DEFAULT_LANDING,
-            warehouse=env.get("BIZDEV_WAREHOUSE") or DEFAULT_WAREHOUSE,
+            warehouse=_warehouse_setting(env),
             migrate_db=(env.get("BIZDEV_DB_MIGRATE") or "").lower() in ("1", "true", "yes"),
             header_overrides=env.get("BIZDEV_HEADER_OVERRIDES") or None,
             survivorship_rules=env.get("BIZDEV_SURVIVORSHIP_RULES") or None,
@@ -75,6 +112,10 @@ class Settings:
             crm_mirror=(env.get("BIZDEV_CRM_MIRROR") or "").lower() in ("1", "true", "yes"),
             crm_lookback_minutes=float(env.get("BIZDEV_CRM_LOOKBACK_MINUTES") or 5),
             crm_backoff_seconds=float(env.get("BIZDEV_CRM_BACKOFF_SECONDS") or 1),
+            ingest_limits=_ingest_limits(env),
+            allow_insecure_http=_flag(env, "BIZDEV_ALLOW_INSECURE_HTTP"),
+            warehouse_sslmode=env.get("BIZDEV_WAREHOUSE_SSLMODE") or None,
+            **_outreach_from_env(env),
         )
 
 
@@ -82,11 +123,16 @@ def build_resources(settings: Settings) -> dict[str, Any]:
     """Resources for one environment, chosen only by `settings`."""
     return {
         "landing": landing_for(settings.landing),
-        "warehouse": warehouse_for(settings.warehouse, migrate_on_start=settings.migrate_db),
+        "warehouse": warehouse_for(
+            settings.warehouse,
+            migrate_on_start=settings.migrate_db,
+            sslmode=settings.warehouse_sslmode,
+        ),
         "pipeline_config": PipelineConfig(
             header_overrides=_existing(settings.header_overrides, "BIZDEV_HEADER_OVERRIDES"),
             survivorship_rules=_existing(settings.survivorship_rules, "BIZDEV_SURVIVORSHIP_RULES"),
             quality_weights=_existing(settings.quality_weights, "BIZDEV_QUALITY_WEIGHTS"),
+            ingest_limits=IngestLimits(**(settings.ingest_limits or {})),
         ),
         "hubspot": HubSpotResource(
             access_token=settings.hubspot_access_token,
@@ -105,6 +151,7 @@ def build_resources(settings: Settings) -> dict[str, Any]:
             mapping_path=_existing(settings.salesforce_mapping, "BIZDEV_SALESFORCE_MAPPING"),
             **_sync_options(settings),
         ),
+        **outreach_resources(settings),
     }
 
 
@@ -119,11 +166,107 @@ def landing_for(value: str) -> LandingZone:
     return LocalLanding(root=value)
 
 
-def warehouse_for(url_or_path: str, *, migrate_on_start: bool = False) -> Warehouse:
-    """`postgresql://`/`postgres://` URL -> PostgresWarehouse; anything else is a DuckDB file."""
-    if is_postgres_url(url_or_path):
-        return PostgresWarehouse(url=url_or_path.strip(), migrate_on_start=migrate_on_start)
-    return DuckDBWarehouse(path=url_or_path)
+def warehouse_for(
+    url_or_path: str, *, migrate_on_start: bool = False, sslmode: str | None = None
+) -> Warehouse:
+    """`postgresql://`/`postgres://` URL -> PostgresWarehouse; anything else is a DuckDB file.
+
+    A URL read from BIZDEV_WAREHOUSE arrives as a `dg.EnvVar` and stays one in the
+    resource, so the Dagster UI shows the variable's name, never the password."""
+    value = resolved(url_or_path)
+    if is_postgres_url(value):
+        url = url_or_path if isinstance(url_or_path, dg.EnvVar) else value.strip()
+        return PostgresWarehouse(url=url, migrate_on_start=migrate_on_start, sslmode=sslmode)
+    return DuckDBWarehouse(path=value)
+
+
+def resolved(value: str) -> str:
+    """A setting's value: an `EnvVar` read from the environment, else the value itself."""
+    if isinstance(value, dg.EnvVar):
+        return value.get_value() or ""
+    return value
+
+
+def _outreach_from_env(env: Mapping[str, str]) -> dict[str, Any]:
+    def flag(name: str, default: bool) -> bool:
+        value = (env.get(name) or "").lower()
+        return default if not value else value in ("1", "true", "yes")
+
+    return {
+        "temporal_address": env.get("TEMPORAL_ADDRESS") or None,
+        "temporal_namespace": env.get("TEMPORAL_NAMESPACE") or "default",
+        "temporal_api_key": _secret(env, "TEMPORAL_API_KEY"),
+        "temporal_tls": flag("TEMPORAL_TLS", False),
+        "temporal_task_queue": env.get("BIZDEV_TEMPORAL_TASK_QUEUE") or "bizdev-outreach",
+        "temporal_state_dir": env.get("BIZDEV_TEMPORAL_STATE_DIR") or "./data/temporal",
+        "outreach_activity_timeout_seconds": float(
+            env.get("BIZDEV_OUTREACH_ACTIVITY_TIMEOUT_SECONDS") or 60
+        ),
+        "smtp_host": env.get("BIZDEV_SMTP_HOST") or None,
+        "smtp_port": int(env.get("BIZDEV_SMTP_PORT") or 587),
+        "smtp_username": env.get("BIZDEV_SMTP_USERNAME") or None,
+        "smtp_password": _secret(env, "BIZDEV_SMTP_PASSWORD"),
+        "smtp_starttls": flag("BIZDEV_SMTP_STARTTLS", True),
+        "smtp_ssl": flag("BIZDEV_SMTP_SSL", False),
+        "smtp_ca_bundle": env.get("BIZDEV_SMTP_CA_BUNDLE") or None,
+        "smtp_ledger": env.get("BIZDEV_SMTP_LEDGER") or "./data/outreach/smtp_sent.sqlite",
+        "mail_from": env.get("BIZDEV_MAIL_FROM") or DEFAULT_SENDER,
+        "outbox": env.get("BIZDEV_OUTBOX") or "./data/outbox",
+        "notify_webhook_url": _secret(env, "BIZDEV_NOTIFY_WEBHOOK_URL"),
+        "notifications_file": env.get("BIZDEV_NOTIFICATIONS_FILE")
+        or "./data/outreach/notifications.jsonl",
+        "lead_weights": env.get("BIZDEV_LEAD_WEIGHTS") or None,
+        "territories": env.get("BIZDEV_TERRITORIES") or None,
+        "sequences_dir": env.get("BIZDEV_SEQUENCES_DIR") or None,
+        "outreach_sequence": env.get("BIZDEV_OUTREACH_SEQUENCE") or "demo-intro",
+        "sla_business_hours": float(env.get("BIZDEV_SLA_BUSINESS_HOURS") or 4),
+        "outreach_settle_seconds": float(env.get("BIZDEV_OUTREACH_SETTLE_SECONDS") or 20),
+    }
+
+
+def outreach_resources(settings: Settings) -> dict[str, Any]:
+    """temporal, mail, notifier and outreach_config for one environment."""
+    mail: MailResource
+    if settings.smtp_host:
+        mail = SmtpMail(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+            starttls=settings.smtp_starttls,
+            ssl=settings.smtp_ssl,
+            ca_bundle=_existing(settings.smtp_ca_bundle, "BIZDEV_SMTP_CA_BUNDLE"),
+            ledger_path=settings.smtp_ledger,
+            sender=settings.mail_from,
+        )
+    else:
+        mail = OutboxMail(folder=settings.outbox, sender=settings.mail_from)
+    notifier: Notifier = (
+        WebhookNotifier(url=settings.notify_webhook_url)
+        if settings.notify_webhook_url
+        else FileNotifier(path=settings.notifications_file)
+    )
+    return {
+        "temporal": TemporalResource(
+            address=settings.temporal_address,
+            namespace=settings.temporal_namespace,
+            api_key=settings.temporal_api_key,
+            tls=settings.temporal_tls,
+            task_queue=settings.temporal_task_queue,
+            state_dir=settings.temporal_state_dir,
+            activity_timeout_seconds=settings.outreach_activity_timeout_seconds,
+        ),
+        "mail": mail,
+        "notifier": notifier,
+        "outreach_config": OutreachConfig(
+            lead_weights=_existing(settings.lead_weights, "BIZDEV_LEAD_WEIGHTS"),
+            territories=_existing(settings.territories, "BIZDEV_TERRITORIES"),
+            sequences_dir=settings.sequences_dir,
+            sequence=settings.outreach_sequence,
+            sla_business_hours=settings.sla_business_hours,
+            settle_seconds=settings.outreach_settle_seconds,
+        ),
+    }
 
 
 def _sync_options(settings: Settings) -> dict[str, Any]:
@@ -132,7 +275,42 @@ def _sync_options(settings: Settings) -> dict[str, Any]:
         "mirror": settings.crm_mirror,
         "lookback_minutes": settings.crm_lookback_minutes,
         "backoff_seconds": settings.crm_backoff_seconds,
+        "allow_insecure_http": settings.allow_insecure_http,
     }
+
+
+def _ingest_limits(env: Mapping[str, str]) -> dict[str, float] | None:
+    """The ingest limits set in the environment (`BIZDEV_MAX_*`), as positive numbers."""
+    limits: dict[str, float] = {}
+    for field, name in LIMIT_SETTINGS.items():
+        raw = (env.get(name) or "").strip().replace("_", "")
+        if not raw:
+            continue
+        try:
+            value = float(raw) if field == "max_xlsx_ratio" else int(raw)
+        except ValueError:
+            value = 0
+        if value <= 0:
+            raise ValueError(
+                f"{name}={env[name]!r} is not a positive "
+                f"{'number' if field == 'max_xlsx_ratio' else 'whole number'}; "
+                f"fix or unset {name} (default: {IngestLimits.model_fields[field].default:,})."
+            )
+        limits[field] = value
+    return limits or None
+
+
+def _warehouse_setting(env: Mapping[str, str]) -> str:
+    """BIZDEV_WAREHOUSE: a Postgres URL (it holds a password) as a `dg.EnvVar`; a DuckDB
+    path as it is."""
+    value = env.get("BIZDEV_WAREHOUSE") or DEFAULT_WAREHOUSE
+    if is_postgres_url(value) and env is os.environ:
+        return dg.EnvVar("BIZDEV_WAREHOUSE")
+    return value
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    return (env.get(name) or "").lower() in ("1", "true", "yes")
 
 
 def _secret(env: Mapping[str, str], name: str) -> str | None:

@@ -9,6 +9,7 @@ golden (their cluster merged into another) are deleted in the same transaction.
 import dagster as dg
 import polars as pl
 
+from bizdev_assets.crm.feed_files import verified_feed_hashes
 from bizdev_assets.dedup.cluster_run import CLUSTERS_TABLE
 from bizdev_assets.golden.columns import GOLDEN_TABLE
 from bizdev_assets.golden.contacts_table import CONTACTS_TABLE, GOLDEN_INPUT_COLUMNS, adr_contacts
@@ -47,6 +48,7 @@ def golden_contacts(
     """The deduplicated contacts: survivorship per field (most trusted source, most recent,
     most complete; rules in YAML), per-field provenance, and the ADR-013 contact fields."""
     rules = SurvivorshipRules.load(pipeline_config.survivorship_rules_path())
+    rules = rules.with_verified_feeds(verified_feed_hashes(warehouse))  # `source: crm_feed`
     normalized = warehouse.read_table(NORMALIZED_TABLE)
     clusters = warehouse.read_table(CLUSTERS_TABLE).select("record_id", "cluster_id", "contact_id")
     golden = build_golden_contacts(normalized, clusters, rules)

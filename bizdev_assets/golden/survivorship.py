@@ -13,7 +13,6 @@ ADR-013 `UNIQUE(email)` and is reported by an asset check rather than repaired h
 from __future__ import annotations
 
 import hashlib
-import re
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -43,7 +42,7 @@ def build_golden_contacts(
     """
     now = _naive_utc(now or datetime.now(UTC))
     base = _records_with_clusters(normalized, clusters).with_columns(
-        _trust=_trust_expr(rules),
+        _trust=rules.trust_expr(),
         _updated=pl.when(pl.col("record_updated_at") <= now).then(pl.col("record_updated_at")),
     )
     # A canonical row order, so the picks cannot depend on the order rows arrived in.
@@ -86,7 +85,7 @@ def build_golden_contacts(
 def _records_with_clusters(normalized: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame:
     """Normalized records joined to their cluster_id, with `_c`: the cluster's dense rank."""
     needed = {f for g in FIELD_GROUPS for f in g.fields} | set(CONSENT_FIELDS)
-    needed |= {"record_id", "source_file", "source_type", "record_updated_at"}
+    needed |= {"record_id", "file_hash", "source_file", "source_type", "record_updated_at"}
     missing = sorted(needed - set(normalized.columns))
     if missing:
         raise ValueError(f"contacts_normalized lacks columns {missing}; see NORMALIZED_COLUMNS")
@@ -120,26 +119,6 @@ def _records_with_clusters(normalized: pl.DataFrame, clusters: pl.DataFrame) -> 
         _c=pl.col("cluster_id").rank("dense"),
         _size=pl.len().over("cluster_id"),
     )
-
-
-def _glob_regex(glob: str) -> str:
-    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in glob)
-    return "(?i)^" + "".join(parts) + "$"
-
-
-def _trust_expr(rules: SurvivorshipRules) -> pl.Expr:
-    """The trust of each record's source: the first matching rule, else default_trust."""
-    base_name = pl.col("source_file").str.replace(r"^.*/", "")
-    trust = pl.lit(rules.default_trust, dtype=pl.Int64)
-    for rule in reversed(rules.sources):  # built inside out, so the first rule is tested first
-        conditions = []
-        if rule.match is not None:
-            target = pl.col("source_file") if "/" in rule.match else base_name
-            conditions.append(target.str.contains(_glob_regex(rule.match)).fill_null(False))
-        if rule.type is not None:
-            conditions.append(pl.col("source_type").str.to_lowercase().eq_missing(rule.type))
-        trust = pl.when(pl.all_horizontal(conditions)).then(pl.lit(rule.trust)).otherwise(trust)
-    return trust.cast(pl.Int64)
 
 
 def _validity_rank(validity: str | None) -> pl.Expr:
