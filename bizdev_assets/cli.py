@@ -60,10 +60,10 @@ def demo_data(
 
 @app.command("export-model")
 def export_model(
-    out: Path = typer.Argument(..., help="Where to write the Splink model JSON."),
+    out: Path = typer.Argument(..., help="Where to write the model's parameters (JSON)."),
     version: int = typer.Option(0, help="Model version; 0 = the latest."),
 ) -> None:
-    """Write a saved match model from the warehouse as Splink JSON (e.g. to ship as baseline)."""
+    """Write a saved match model's parameters (prior, threshold, m and u per level; no SQL)."""
     warehouse = build_resources(Settings.from_env())["warehouse"]
     where = "where version = ?" if version else ""
     rows = warehouse.query(
