@@ -29,6 +29,7 @@ def _none(reason: str) -> TableRule:
 
 
 _PERSON = {"email": "email", "phone": "phone", "mobile": "phone"}
+_OTHER = {"other_email": "email", "other_phone": "phone"}
 _PAIR = {"record_id_l": "record_id", "record_id_r": "record_id"}
 
 PII_TABLES: dict[str, TableRule] = {
@@ -38,7 +39,9 @@ PII_TABLES: dict[str, TableRule] = {
     ),
     "landing_file_log": TableRule(text=("error", "warnings")),
     "contacts_normalized": TableRule(
-        {"record_id": "record_id", **_PERSON}, ("attributes", "normalization_notes"), True
+        {"record_id": "record_id", **_PERSON, **_OTHER},
+        ("attributes", "normalization_notes"),
+        True,
     ),
     "contacts_quarantine": TableRule(text=("raw_content", "reason"), raw_row_key=True),
     # dedup and golden

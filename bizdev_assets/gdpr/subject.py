@@ -75,8 +75,10 @@ def _identifiers(warehouse: Warehouse, subject: Subject) -> None:
         [
             "record_id",
             "email",
+            "other_email",
             "phone",
             "mobile",
+            "other_phone",
             "first_name",
             "last_name",
             "file_hash",
@@ -105,16 +107,26 @@ def _keep_exclusive(warehouse: Warehouse, subject: Subject, given: str | None) -
     others = select_where(
         warehouse,
         "contacts_normalized",
-        ["record_id", "email", "phone", "mobile"],
-        [("email", subject.emails), ("phone", subject.phones), ("mobile", subject.phones)],
+        ["record_id", "email", "other_email", "phone", "mobile", "other_phone"],
+        [
+            ("email", subject.emails),
+            ("other_email", subject.emails),
+            ("phone", subject.phones),
+            ("mobile", subject.phones),
+            ("other_phone", subject.phones),
+        ],
     )
     if others.height == 0:
         return
     others = others.filter(~pl.col("record_id").is_in(list(subject.record_ids)))
-    emails = others["email"].drop_nulls() if "email" in others.columns else []
-    shared_emails = {normal_email(e) for e in emails}
+    shared_emails = {
+        normal_email(e)
+        for column in ("email", "other_email")
+        if column in others.columns
+        for e in others[column].drop_nulls()
+    }
     subject.emails -= shared_emails - {given}
-    for column in ("phone", "mobile"):
+    for column in ("phone", "mobile", "other_phone"):
         if column in others.columns:
             subject.phones -= set(others[column].drop_nulls())
 
@@ -157,9 +169,10 @@ def _from_records(warehouse: Warehouse, subject: Subject) -> None:
 
 
 def _add_identifiers(subject: Subject, row: dict) -> None:
-    if row.get("email"):
-        subject.emails.add(normal_email(row["email"]))
-    for column in ("phone", "mobile"):
+    for column in ("email", "other_email"):
+        if row.get(column):
+            subject.emails.add(normal_email(row[column]))
+    for column in ("phone", "mobile", "other_phone"):
         if row.get(column):
             subject.phones.add(row[column])
     if row.get("first_name") and row.get("last_name"):
