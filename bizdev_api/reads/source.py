@@ -107,7 +107,7 @@ class WarehouseReader:
         timer = threading.Timer(self.timeout_seconds, con.interrupt)
         timer.start()
         try:
-            return con.execute(sql, params or []).pl()
+            return con.sql(sql, params=list(params) if params else None).pl()
         except duckdb.InterruptException:
             raise ApiError(
                 504,
