@@ -25,7 +25,7 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
 from bizdev_api.auth import Principal, require
-from bizdev_api.body import read_body
+from bizdev_api.body import BodyTooLarge, read_body
 from bizdev_api.errors import ApiError
 from bizdev_api.intake.records import check_records, ndjson_lines, parse_array
 from bizdev_api.intake.spool import LandingFailed, resolve
@@ -125,6 +125,8 @@ async def post_upload(
             f"{', '.join(UPLOAD_SUFFIXES)}",
         )  # fmt: skip
     data = await upload.read()
+    if len(data) > services.api.max_upload_bytes:
+        raise BodyTooLarge(services.api.max_upload_bytes, f"{name!r}")
     if not data:
         raise ApiError(422, f"{name!r} is empty; send the file with its contents")
     key = request.headers.get("idempotency-key")
