@@ -130,8 +130,9 @@ def client_address(request: Request) -> str:
 
 
 def route_of(request: Request) -> str:
+    """`POST /v1/contacts`: the method too, since a path can serve routes of two groups."""
     route = request.scope.get("route")
-    return getattr(route, "path", request.url.path)
+    return f"{request.method} {getattr(route, 'path', request.url.path)}"
 
 
 def require(group: str, *scopes: str) -> Callable[[Request], Awaitable[Principal]]:
