@@ -45,7 +45,7 @@ class Context:
 
 
 def _build(cls: type, row: dict[str, Any]) -> Any:
-    names = {f.name for f in fields(cls)}
+    names = {f.name for f in fields(cls) if f.init}  # not the resolvers' fields
     return cls(**{k: row.get(k) for k in names})
 
 
