@@ -5,7 +5,7 @@ Parts and who they need (so one failing system stops only what needs it):
   never a CRM or a provider: contacts are accepted while those are down.
 - webhooks (`webhooks/`): the state file (outbox); the warehouse only in the background.
 - reads (`reads/`: REST and GraphQL) and upload status: the warehouse, read-only.
-- outreach triggers (`outreach.py`): whatever `OutreachTriggers` is passed in.
+- outreach triggers (`outreach.py`): Temporal (the outreach sequences), at the first trigger.
 Background work, started and stopped with the app: the spool writer (group commits),
 the compactor (spool -> landing files) and the webhook outbox forwarder.
 """
@@ -31,7 +31,7 @@ from bizdev_api.intake.compactor import Compactor
 from bizdev_api.intake.spool import SpoolWriter, recover
 from bizdev_api.keys import KeyStore
 from bizdev_api.metrics import Metrics, RequestMetrics
-from bizdev_api.outreach import NotConfigured, OutreachTriggers
+from bizdev_api.outreach import OutreachTriggers, TemporalTriggers
 from bizdev_api.outreach import router as outreach_router
 from bizdev_api.ratelimit import RateLimiter, parse_limits
 from bizdev_api.reads import graphql_route
@@ -45,7 +45,13 @@ from bizdev_api.webhooks.outbox import Outbox
 from bizdev_assets.ingest.headers import HeaderMapping
 from resources.ingest_limits import IngestLimits
 from resources.landing import LocalLanding
-from resources.settings import ApiSettings, Settings, landing_for, warehouse_for
+from resources.settings import (
+    ApiSettings,
+    Settings,
+    landing_for,
+    outreach_resources,
+    warehouse_for,
+)
 
 log = logging.getLogger("bizdev_api")
 MULTIPART_OVERHEAD = 1024 * 1024
@@ -101,7 +107,7 @@ def create_app(
         metrics=Metrics(),
         mapping=HeaderMapping.load(overrides),
         limits=IngestLimits(**(settings.ingest_limits or {})),
-        outreach=outreach or NotConfigured(),
+        outreach=outreach or _temporal_triggers(settings, reader),
     )
 
     @asynccontextmanager
@@ -123,6 +129,8 @@ def create_app(
             await run_in_threadpool(services.compactor.stop)
             await run_in_threadpool(services.outbox.stop)
             await run_in_threadpool(keys.flush)
+            if isinstance(services.outreach, TemporalTriggers):
+                await run_in_threadpool(services.outreach.close)
 
     app = FastAPI(
         title="bizdev API",
@@ -140,6 +148,15 @@ def create_app(
     app.add_middleware(BodyLimit, limit_for=_limits(api))
     app.add_middleware(RequestMetrics, metrics=services.metrics)
     return app
+
+
+def _temporal_triggers(settings: Settings, reader: WarehouseReader) -> TemporalTriggers:
+    systems = outreach_resources(settings)
+    return TemporalTriggers(
+        systems["temporal"].process_config_and_initialize(),
+        systems["outreach_config"].process_config_and_initialize(),
+        reader,
+    )
 
 
 def _limits(api: ApiSettings):

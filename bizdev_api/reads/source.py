@@ -86,6 +86,11 @@ class WarehouseReader:
     def has(self, table: str) -> bool:
         return table in self.tables()
 
+    def table_exists(self, table: str) -> bool:
+        """`has`, under the `Warehouse` name: pure readers of the pipeline (the outreach
+        consent gate) can read through this reader."""
+        return self.has(table)
+
     def ping(self) -> str:
         """'ok', or raises WarehouseUnavailable naming what is wrong."""
         if self.duckdb_path is not None and not Path(self.duckdb_path).exists():
