@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -20,12 +21,19 @@ from tests.api_support import api_settings, running_api
 from tests.outreach_support import golden_and_scores
 
 
+@dataclass
+class Routed:
+    """Two routed leads, fresh per test (workflow ids are per contact on a shared
+    server): `consenting` may be contacted, `refused` gave no consent."""
+
+    settings: Settings
+    consenting: str
+    refused: str
+
+
 @pytest.fixture
-def config(tmp_path: Path, landing: Path, temporal_server) -> Settings:
-    """Two routed leads, fresh per test (workflow ids are per contact on a shared server):
-    `CONSENTING` may be contacted, `REFUSED` has no consent."""
-    global CONSENTING, REFUSED
-    CONSENTING, REFUSED = str(uuid.uuid4()), str(uuid.uuid4())
+def routed(tmp_path: Path, landing: Path, temporal_server) -> Routed:
+    consenting, refused = str(uuid.uuid4()), str(uuid.uuid4())
     settings = Settings(
         landing=str(landing),
         warehouse=str(tmp_path / "warehouse.duckdb"),
@@ -36,7 +44,7 @@ def config(tmp_path: Path, landing: Path, temporal_server) -> Settings:
         api=api_settings(tmp_path),
     )
     warehouse = DuckDBWarehouse(path=settings.warehouse)
-    people = [{"contact_id": CONSENTING}, {"contact_id": REFUSED, "gdpr_consent": False}]
+    people = [{"contact_id": consenting}, {"contact_id": refused, "gdpr_consent": False}]
     for table, frame in golden_and_scores(people).items():
         warehouse.replace_table(table, frame)
     result = dg.materialize(
@@ -46,7 +54,7 @@ def config(tmp_path: Path, landing: Path, temporal_server) -> Settings:
         instance=dg.DagsterInstance.ephemeral(),
     )
     assert result.success
-    return settings
+    return Routed(settings, consenting, refused)
 
 
 def signals_received(address: str, workflow_id: str) -> list[str]:
@@ -62,13 +70,14 @@ def signals_received(address: str, workflow_id: str) -> list[str]:
     return asyncio.run(history())
 
 
-def test_enrol_is_idempotent_and_consent_gated(config, temporal_server):
-    with running_api(config) as api, api.client("workflows:trigger") as client:
-        first = client.post("/v1/outreach/enroll", json={"contact_id": CONSENTING})
-        again = client.post("/v1/outreach/enroll", json={"contact_id": CONSENTING})
-        refused = client.post("/v1/outreach/enroll", json={"contact_id": REFUSED})
+def test_enrol_is_idempotent_and_consent_gated(routed, temporal_server):
+    consenting, refused = routed.consenting, routed.refused
+    with running_api(routed.settings) as api, api.client("workflows:trigger") as client:
+        first = client.post("/v1/outreach/enroll", json={"contact_id": consenting})
+        again = client.post("/v1/outreach/enroll", json={"contact_id": consenting})
+        refused = client.post("/v1/outreach/enroll", json={"contact_id": refused})
         unknown = client.post(
-            "/v1/outreach/enroll", json={"contact_id": CONSENTING, "sequence_id": "no-such"}
+            "/v1/outreach/enroll", json={"contact_id": consenting, "sequence_id": "no-such"}
         )
         malformed = client.post("/v1/outreach/enroll", json={"contact_id": "1; drop table"})
 
@@ -80,30 +89,31 @@ def test_enrol_is_idempotent_and_consent_gated(config, temporal_server):
 
     async def running() -> list[str]:
         client = await Client.connect(temporal_server.address)
-        return [s["workflow_id"] for s in await control.read_states(client, CONSENTING)]
+        return [s["workflow_id"] for s in await control.read_states(client, consenting)]
 
-    assert asyncio.run(running()) == [f"outreach-{CONSENTING}-demo-intro"]
+    assert asyncio.run(running()) == [f"outreach-{consenting}-demo-intro"]
 
 
-def test_pause_resume_and_signals_reach_the_contacts_running_sequence(config, temporal_server):
-    workflow = f"outreach-{CONSENTING}-demo-intro"
-    with running_api(config) as api, api.client("workflows:trigger") as client:
-        assert client.post("/v1/outreach/enroll", json={"contact_id": CONSENTING}).is_success
-        paused = client.post("/v1/outreach/pause", json={"contact_id": CONSENTING})
-        resumed = client.post("/v1/outreach/resume", json={"contact_id": CONSENTING})
+def test_pause_resume_and_signals_reach_the_contacts_running_sequence(routed, temporal_server):
+    consenting, refused = routed.consenting, routed.refused
+    workflow = f"outreach-{consenting}-demo-intro"
+    with running_api(routed.settings) as api, api.client("workflows:trigger") as client:
+        assert client.post("/v1/outreach/enroll", json={"contact_id": consenting}).is_success
+        paused = client.post("/v1/outreach/pause", json={"contact_id": consenting})
+        resumed = client.post("/v1/outreach/resume", json={"contact_id": consenting})
         replied = client.post(
             "/v1/outreach/signals",
-            json={"contact_id": CONSENTING, "signal": "replied", "detail": "Re: hello"},
+            json={"contact_id": consenting, "signal": "replied", "detail": "Re: hello"},
         )
-        nobody = client.post("/v1/outreach/pause", json={"contact_id": REFUSED})
+        nobody = client.post("/v1/outreach/pause", json={"contact_id": refused})
         bad_signal = client.post(
-            "/v1/outreach/signals", json={"contact_id": CONSENTING, "signal": "deleted"}
+            "/v1/outreach/signals", json={"contact_id": consenting, "signal": "deleted"}
         )
 
     assert paused.json()["workflows"] == [workflow]
     assert resumed.json()["workflows"] == [workflow]
     assert replied.json() == {
-        "contact_id": CONSENTING,
+        "contact_id": consenting,
         "signal": "replied",
         "workflows": [workflow],
     }

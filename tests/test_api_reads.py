@@ -9,6 +9,7 @@ from bizdev_assets.demo.generator import generate_demo
 from resources.settings import Settings
 from resources.warehouse import DuckDBWarehouse
 from tests.api_support import ApiUnderTest, api_settings, running_api
+from tests.outreach_support import outreach_in
 from tests.test_pipeline_end_to_end import materialize_all
 
 READ = ("contacts:read",)
@@ -22,7 +23,10 @@ def api(tmp_path_factory: pytest.TempPathFactory):
     landing.mkdir()
     generate_demo(root / "demo", root / "labels.csv", n_rows=600, seed=11)
     config = Settings(
-        landing=str(landing), warehouse=str(root / "warehouse.duckdb"), api=api_settings(root)
+        landing=str(landing),
+        warehouse=str(root / "warehouse.duckdb"),
+        api=api_settings(root),
+        **outreach_in(root),
     )
     with running_api(config) as api:
         with api.client("uploads:write") as client:
@@ -142,3 +146,29 @@ def test_graphql_refuses_deep_costly_or_invalid_queries_with_400(api):
     assert {k: a.status_code for k, a in answers.items()} == dict.fromkeys(answers, 400)
     assert "deeper than" in answers["deep"].json()["detail"]
     assert "values" in answers["costly"].json()["detail"]
+
+
+def test_owner_filter_and_outreach_status_come_from_routing_and_enrolments(api):
+    warehouse = DuckDBWarehouse(path=api.settings.warehouse)
+    enrolled = warehouse.query(
+        "select contact_id, owner_id, sequence_id from outreach_enrollments "
+        "where owner_id is not null limit 1"
+    ).to_dicts()
+    assert enrolled, "the pipeline enrolled nobody: nothing to read back"
+    [row] = enrolled
+    routed = warehouse.query(
+        "select count(distinct c.id) as n from contacts c join lead_routing r "
+        "on cast(c.id as varchar) = r.contact_id where r.owner_id = ?",
+        [row["owner_id"]],
+    )["n"][0]
+    query = """query($id: ID!) { contact(id: $id) { id outreach } }"""
+    with api.client(*READ) as client:
+        owned = client.get("/v1/contacts", params={"owner": row["owner_id"], "limit": 100}).json()
+        detail = client.get(f"/v1/contacts/{row['contact_id']}").json()
+        graph = client.post(
+            "/graphql", json={"query": query, "variables": {"id": row["contact_id"]}}
+        )
+    assert row["contact_id"] in [c["id"] for c in owned["data"]]
+    assert len(owned["data"]) == min(routed, 100)
+    assert [o["sequence_id"] for o in detail["outreach"]] == [row["sequence_id"]]
+    assert graph.json()["data"]["contact"]["outreach"][0]["sequence_id"] == row["sequence_id"]

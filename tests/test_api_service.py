@@ -13,6 +13,7 @@ import httpx
 from resources.settings import Settings
 from resources.warehouse import PostgresWarehouse
 from tests.api_support import api_settings, running_api
+from tests.outreach_support import outreach_in
 from tests.test_api_webhooks import GENERIC_SECRET, standard_headers
 from tests.test_pipeline_end_to_end import materialize_all
 
@@ -65,6 +66,7 @@ def test_on_s3_and_postgres_a_payload_goes_from_202_to_a_readable_contact(
         landing=f"s3://{s3_bucket}/inbox",
         warehouse=postgres_url,
         api=api_settings(tmp_path, webhook_secret=GENERIC_SECRET),
+        **outreach_in(tmp_path),
     )
     people = [
         {"email": f"p{i}@example.com", "first_name": f"Pat{i}", "last_name": "Quinn"}
