@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bizdev_api.cli import api_app
 from bizdev_assets.crm.commands import crm_app
 from bizdev_assets.dedup.commands import explain, review_app
 from bizdev_assets.definitions import ASSETS
@@ -36,6 +37,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(crm_app, name="crm")
 app.add_typer(gdpr_app, name="gdpr")
 app.add_typer(audit_app, name="audit")
+app.add_typer(api_app, name="api")
 outreach.register(app)  # bizdev outreach enroll|pause|resume|status|event, outreach-worker
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
