@@ -88,6 +88,14 @@ class Warehouse(dg.ConfigurableResource):
         order; a table may appear in only one of the two."""
         raise NotImplementedError
 
+    def replace_rows(
+        self, table: str, frame: pl.DataFrame, key: str, remove: Sequence[str] = ()
+    ) -> None:
+        """Delete the rows whose `key` is in `frame` or in `remove`, then append `frame`, in
+        one transaction: an incremental run rewrites only the rows it recomputed. Creates
+        the table from the frame the first time."""
+        raise NotImplementedError
+
     def upsert(
         self,
         table: str,
@@ -96,10 +104,11 @@ class Warehouse(dg.ConfigurableResource):
         preserve: tuple[str, ...] = ("created_at",),
         *,
         delete_missing: bool = False,
+        delete: Sequence[str] = (),
     ) -> UpsertResult:
         """Insert new keys, update changed rows (`updated_at` = now), keep `preserve` columns
-        of existing rows; with `delete_missing`, delete rows whose key is not in `frame`.
-        One transaction."""
+        of existing rows; with `delete_missing`, delete rows whose key is not in `frame`;
+        first delete the rows whose (one-column) key is in `delete`. One transaction."""
         raise NotImplementedError
 
 

@@ -167,6 +167,23 @@ class DuckDBWarehouse(Warehouse):
                 raise
             con.execute("commit")
 
+    def replace_rows(
+        self, table: str, frame: pl.DataFrame, key: str, remove: Sequence[str] = ()
+    ) -> None:
+        """Delete the rows whose `key` is in `frame` or in `remove`, then append `frame`;
+        one transaction."""
+        name, column = check_identifier(table), check_identifier(key)
+        with self.connect() as con:
+            con.execute("begin")
+            try:
+                if _exists(con, name):
+                    _delete_keys(con, name, column, [*frame[key].cast(pl.String), *remove])
+                self._append(con, name, frame)
+            except Exception:
+                con.execute("rollback")
+                raise
+            con.execute("commit")
+
     def upsert(
         self,
         table: str,
@@ -175,9 +192,11 @@ class DuckDBWarehouse(Warehouse):
         preserve: tuple[str, ...] = ("created_at",),
         *,
         delete_missing: bool = False,
+        delete: Sequence[str] = (),
     ) -> UpsertResult:
         """Insert new keys, update changed rows (`updated_at` = now), keep `preserve` columns;
-        with `delete_missing`, delete the rows whose key is not in `frame`. One transaction."""
+        with `delete_missing`, delete the rows whose key is not in `frame`; first delete the
+        rows whose (one-column) key is in `delete`. One transaction."""
         name = check_identifier(table)
         if name in MIGRATED_TABLES:
             self.create_adr_tables()
@@ -199,9 +218,9 @@ class DuckDBWarehouse(Warehouse):
                     con.execute(f"alter table {name} add primary key ({_quoted(key)})")
                 table_columns = set(_columns(con, name))
                 changed = " or ".join(f't."{c}" is distinct from s."{c}"' for c in values)
-                deleted = 0
+                deleted = _delete_keys(con, name, key[0], delete) if delete else 0
                 if delete_missing:
-                    deleted = con.execute(
+                    deleted += con.execute(
                         f"delete from {name} t where not exists "
                         f"(select 1 from incoming s where {on_key})"
                     ).fetchall()[0][0]
@@ -268,6 +287,18 @@ def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
             "select 1 from information_schema.tables where table_name = ?", [name]
         ).fetchall()
     )
+
+
+def _delete_keys(
+    con: duckdb.DuckDBPyConnection, name: str, column: str, keys: Sequence[str]
+) -> int:
+    """Delete the rows whose `column` (compared as text) is one of `keys`; how many."""
+    con.register("_gone", pl.DataFrame({"key": list(keys)}, schema={"key": pl.String}))
+    deleted = con.execute(
+        f'delete from {name} where cast("{column}" as varchar) in (select key from _gone)'
+    ).fetchall()[0][0]
+    con.unregister("_gone")
+    return deleted
 
 
 def _columns(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:

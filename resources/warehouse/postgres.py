@@ -27,6 +27,7 @@ from resources.warehouse.migrations import upgrade_database
 from resources.warehouse.pg_copy import (
     append_frame,
     copy_out,
+    delete_keys,
     distinct,
     merge_from_stage,
     replace_frame,
@@ -215,6 +216,20 @@ class PostgresWarehouse(Warehouse):
             for name, frame in append.items():
                 append_frame(conn, name, frame)
 
+    def replace_rows(
+        self, table: str, frame: pl.DataFrame, key: str, remove: Sequence[str] = ()
+    ) -> None:
+        """Delete the rows whose `key` is in `frame` or in `remove`, then append `frame`;
+        one transaction."""
+        name = check_identifier(table)
+        refuse_migrated(name, "replace_rows")
+        with self.connect() as conn:
+            if table_in_catalog(conn, name):
+                delete_keys(
+                    conn, name, check_identifier(key), [*frame[key].cast(pl.String), *remove]
+                )
+            append_frame(conn, name, frame)
+
     def upsert(
         self,
         table: str,
@@ -223,9 +238,11 @@ class PostgresWarehouse(Warehouse):
         preserve: tuple[str, ...] = ("created_at",),
         *,
         delete_missing: bool = False,
+        delete: Sequence[str] = (),
     ) -> UpsertResult:
         """Insert new keys, update changed rows (`updated_at` = now), keep `preserve` columns;
-        with `delete_missing`, delete the rows whose key is not in `frame`. One transaction."""
+        with `delete_missing`, delete the rows whose key is not in `frame`; first delete the
+        rows whose (one-column) key is in `delete`. One transaction."""
         name = check_identifier(table)
         managed = {*preserve, "updated_at"}
         frame = frame.select([c for c in frame.columns if c not in managed])
@@ -238,11 +255,11 @@ class PostgresWarehouse(Warehouse):
                 create_indexes(conn, name, frame)
             elif name not in MIGRATED_TABLES:
                 add_missing_columns(conn, name, frame)
+            deleted = delete_keys(conn, name, key[0], delete) if delete else 0
             stage(conn, name, frame)
             on = join_on(key)
-            deleted = 0
             if delete_missing:
-                deleted = conn.execute(
+                deleted += conn.execute(
                     pgsql.SQL(
                         "delete from {t} t where not exists (select 1 from _stage s where {on})"
                     ).format(t=ident(name), on=on)
