@@ -1,18 +1,25 @@
 """A fingerprint of a warehouse's resolution results, to prove a change left them alone.
 
-    .venv/bin/python bench/fingerprint.py WAREHOUSE.duckdb [OTHER.duckdb]
+    .venv/bin/python bench/fingerprint.py run FOLDER OUT.duckdb [--at 2026-12-01T00:00:00]
+    .venv/bin/python bench/fingerprint.py show WAREHOUSE.duckdb [OTHER.duckdb]
 
-Prints one hash per table (clusters, links, review queue, ID history, golden contacts,
+`run` materializes every asset but the model on FOLDER/landing into a fresh OUT
+warehouse with the clock of the pipeline's modules frozen at `--at`, so scores (whose
+freshness decays with the clock) come out the same on every run; run it once with the
+code before a change (PYTHONPATH pointing at a copy of it) and once after. `show`
+prints one hash per table (clusters, links, review queue, ID history, golden contacts,
 scores, contacts) over its rows in a canonical order, leaving out the columns that
 record when a run happened rather than what it found (`clustered_at`, `created_at`...)
-and `freshness`, which decays with the clock. With a second warehouse it prints, per
-table, whether the two agree and how many rows only one of them has.
+and the stamps incremental runs compare (`built_at`, `scored_at`, the digests). With a
+second warehouse it prints, per table, whether the two agree and how many rows only one
+of them has, and exits 1 if any differ.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 TABLES = (
@@ -24,7 +31,8 @@ TABLES = (
     "contact_quality_scores",
     "contacts",
 )
-# When a run happened, not what it found; freshness is a function of the clock.
+# When a run happened, not what it found, and the bookkeeping of incremental runs (which
+# version of a row was built from what).
 TIME_COLUMNS = frozenset(
     {
         "clustered_at",
@@ -32,8 +40,11 @@ TIME_COLUMNS = frozenset(
         "changed_at",
         "created_at",
         "updated_at",
-        "freshness",
-        "golden_run_id",
+        "built_at",
+        "rules_digest",
+        "golden_built_at",
+        "scored_at",
+        "weights_digest",
     }
 )
 
@@ -95,11 +106,59 @@ def differences(left: Path, right: Path) -> dict[str, tuple[int, int]]:
     return out
 
 
+# The modules that read the clock for what they compute or stamp.
+CLOCK_MODULES = (
+    "bizdev_assets.golden.assets",
+    "bizdev_assets.golden.survivorship",
+    "bizdev_assets.quality.assets",
+    "bizdev_assets.quality.scoring",
+    "bizdev_assets.dedup.assets",
+    "bizdev_assets.dedup.review",
+    "resources.warehouse.duckdb",
+)
+
+
+def run_frozen(folder: Path, out: Path, at: datetime) -> None:
+    """Every asset but the model, on folder/landing into a fresh `out`, clock frozen."""
+    import importlib
+
+    import dagster as dg
+
+    from bizdev_assets.definitions import ASSETS
+    from resources.settings import Settings, build_resources
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz=None):  # noqa: ANN001, ANN206 - datetime.now's own signature
+            return at if tz is None else at.replace(tzinfo=UTC).astimezone(tz)
+
+    for name in CLOCK_MODULES:
+        module = importlib.import_module(name)
+        if getattr(module, "datetime", None) is datetime:
+            module.datetime = Frozen
+    out.unlink(missing_ok=True)
+    settings = Settings(landing=str(folder / "landing"), warehouse=str(out))
+    selection = [a for a in ASSETS if dg.AssetKey("contact_match_model") not in a.keys]
+    with dg.instance_for_test() as instance:
+        result = dg.materialize(selection, instance=instance, resources=build_resources(settings))
+    if not result.success:
+        sys.exit("the run failed")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("warehouse", type=Path)
-    parser.add_argument("other", type=Path, nargs="?")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run")
+    run.add_argument("folder", type=Path)
+    run.add_argument("out", type=Path)
+    run.add_argument("--at", type=datetime.fromisoformat, default=datetime(2026, 12, 1))
+    show = commands.add_parser("show")
+    show.add_argument("warehouse", type=Path)
+    show.add_argument("other", type=Path, nargs="?")
     args = parser.parse_args()
+    if args.command == "run":
+        run_frozen(args.folder, args.out, args.at)
+        args.warehouse, args.other = args.out, None
     for table, (n, digest) in fingerprint(args.warehouse).items():
         print(f"{table:24} {n:>10,} {digest}")
     if args.other:
