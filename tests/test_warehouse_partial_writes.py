@@ -1,5 +1,6 @@
-"""Both warehouses rewrite part of a table in one transaction: `replace_rows` for the rows
-an incremental run recomputed, `upsert(delete=...)` for contacts that left."""
+"""Both warehouses rewrite part of a table in one transaction: `replace_rows` (and
+`write_many(replace_rows=...)`) for the rows an incremental run recomputed,
+`upsert(delete=...)` for contacts that left; a DuckDB session shares one connection."""
 
 from __future__ import annotations
 
@@ -65,3 +66,79 @@ def test_upsert_deletes_the_given_keys_before_another_row_takes_their_unique_ema
     assert (result.updated, result.deleted) == (1, 1)
     after = warehouse.query("select cast(id as varchar) as id, email from contacts")
     assert after.rows() == [("00000000-0000-0000-0000-00000000000a", "y@example.com")]
+
+
+def test_write_many_rewrites_rows_by_key_in_the_same_transaction_as_the_other_writes(
+    warehouse: Warehouse,
+) -> None:
+    clusters = pl.DataFrame({"record_id": ["r1", "r2", "r3"], "cluster_id": ["r1", "r1", "r3"]})
+    warehouse.replace_table("contact_clusters", clusters)
+    warehouse.append_rows("contact_id_history", pl.DataFrame({"old": ["a"], "n": [1]}))
+    moved = pl.DataFrame({"record_id": ["r2", "r4"], "cluster_id": ["r2", "r2"]})
+    broken = pl.DataFrame({"old": ["b"], "n": ["not a number"]})
+    with pytest.raises(Exception):  # noqa: B017 - each database raises its own error type
+        warehouse.write_many(
+            replace_rows={"contact_clusters": (moved, "record_id")},
+            append={"contact_id_history": broken},
+        )
+    assert warehouse.read_table("contact_clusters").sort("record_id").equals(clusters)
+
+    warehouse.write_many(
+        replace_rows={"contact_clusters": (moved, "record_id")},
+        append={"contact_id_history": pl.DataFrame({"old": ["b"], "n": [2]})},
+    )
+    after = warehouse.read_table("contact_clusters").sort("record_id")
+    assert after.rows() == [("r1", "r1"), ("r2", "r2"), ("r3", "r3"), ("r4", "r2")]
+    assert warehouse.row_count("contact_id_history") == 2
+
+
+def test_calls_in_a_duckdb_session_share_one_connection_and_a_failed_write_rolls_back(
+    tmp_path: Path,
+) -> None:
+    warehouse = DuckDBWarehouse(path=str(tmp_path / "w.duckdb"))
+    warehouse.replace_table("contact_quality_scores", scores(["a", "b"], 0.1))
+    with warehouse.session():
+        with warehouse.connect() as first, warehouse.connect() as second:
+            assert first is second
+        wrong_type = pl.DataFrame({"contact_id": ["a"], "quality_score": ["not a number"]})
+        with pytest.raises(Exception):  # noqa: B017 - DuckDB's conversion error
+            warehouse.replace_rows("contact_quality_scores", wrong_type, key="contact_id")
+        warehouse.replace_rows("contact_quality_scores", scores(["b"], 0.7), key="contact_id")
+    after = warehouse.read_table("contact_quality_scores").sort("contact_id")
+    assert after.rows() == [("a", 0.1), ("b", 0.7)]
+
+
+def test_write_parts_replaces_the_table_with_parts_made_one_after_another(
+    warehouse: Warehouse,
+) -> None:
+    warehouse.replace_table("contact_quality_scores", scores(["old"], 0.3))
+    parts = (scores([f"p{n}a", f"p{n}b"], n / 10) for n in range(3))
+    assert warehouse.write_parts("contact_quality_scores", parts) == 6
+    after = warehouse.read_table("contact_quality_scores").sort("contact_id")
+    assert after["contact_id"].to_list() == ["p0a", "p0b", "p1a", "p1b", "p2a", "p2b"]
+
+
+def test_write_parts_by_key_replaces_and_removes_rows_and_keeps_the_rest(
+    warehouse: Warehouse,
+) -> None:
+    warehouse.replace_table("contact_quality_scores", scores(["a", "b", "c", "d"], 0.1))
+    parts = [scores(["a", "x"], 0.8), scores(["c"], 0.9)]
+    warehouse.write_parts("contact_quality_scores", parts, key="contact_id", remove=["d"])
+    after = warehouse.read_table("contact_quality_scores").sort("contact_id")
+    assert after.rows() == [("a", 0.8), ("b", 0.1), ("c", 0.9), ("x", 0.8)]
+
+
+@pytest.mark.parametrize("key", [None, "contact_id"])
+def test_a_part_that_fails_to_be_made_rolls_back_the_parts_already_written(
+    warehouse: Warehouse, key: str | None
+) -> None:
+    warehouse.replace_table("contact_quality_scores", scores(["a", "b"], 0.1))
+
+    def parts():
+        yield scores(["a", "c"], 0.5)
+        raise RuntimeError("the second part could not be built")
+
+    with pytest.raises(RuntimeError, match="second part"):
+        warehouse.write_parts("contact_quality_scores", parts(), key=key)
+    after = warehouse.read_table("contact_quality_scores").sort("contact_id")
+    assert after.rows() == [("a", 0.1), ("b", 0.1)]

@@ -6,7 +6,7 @@ and the code location runs steps in one process.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -69,13 +69,39 @@ class DuckDBWarehouse(Warehouse):
     path: str
 
     _upgraded: bool = PrivateAttr(default=False)
+    _session: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
 
     @property
     def location(self) -> str:
         return str(Path(self.path).resolve())
 
     @contextmanager
+    def session(self) -> Iterator[None]:
+        """Every call inside shares one connection: opening the file costs tens of
+        milliseconds once it holds a million rows, and an asset makes a dozen calls.
+        Other processes wait for the file until the session ends, as they do for a
+        write; DuckDB's cache of the file is freed when it ends."""
+        if self._session is not None:
+            yield
+            return
+        with self._open() as con:
+            self._session = con
+            try:
+                yield
+            finally:
+                self._session = None
+
+    @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The session's connection, else a new one closed after use."""
+        if self._session is not None:
+            yield self._session
+            return
+        with self._open() as con:
+            yield con
+
+    @contextmanager
+    def _open(self) -> Iterator[duckdb.DuckDBPyConnection]:
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(self.path)
         try:
@@ -152,14 +178,20 @@ class DuckDBWarehouse(Warehouse):
         *,
         replace: Mapping[str, pl.DataFrame] | None = None,
         append: Mapping[str, pl.DataFrame] | None = None,
+        replace_rows: Mapping[str, tuple[pl.DataFrame, str]] | None = None,
     ) -> None:
-        """Replace some tables and append to others in one transaction (all or nothing)."""
-        replace, append = writes_by_table(replace, append)
+        """Replace some tables, rewrite rows of others and append to others in one
+        transaction (all or nothing)."""
+        replace, append, rows = writes_by_table(replace, append, replace_rows)
         with self.connect() as con:
             con.execute("begin")
             try:
                 for table, frame in replace.items():
                     self._replace(con, table, frame)
+                for table, (frame, key) in rows.items():
+                    if _exists(con, table):
+                        _delete_keys(con, table, key, frame[key].cast(pl.String).to_list())
+                    self._append(con, table, frame)
                 for table, frame in append.items():
                     self._append(con, table, frame)
             except Exception:
@@ -172,17 +204,41 @@ class DuckDBWarehouse(Warehouse):
     ) -> None:
         """Delete the rows whose `key` is in `frame` or in `remove`, then append `frame`;
         one transaction."""
-        name, column = check_identifier(table), check_identifier(key)
+        self.write_parts(table, [frame], key, remove)
+
+    def write_parts(
+        self,
+        table: str,
+        parts: Iterable[pl.DataFrame],
+        key: str | None = None,
+        remove: Sequence[str] = (),
+    ) -> int:
+        """Frames made one after another written in one transaction; see Warehouse."""
+        name = check_identifier(table)
+        column = check_identifier(key) if key is not None else None
+        written = 0
         with self.connect() as con:
             con.execute("begin")
             try:
-                if _exists(con, name):
-                    _delete_keys(con, name, column, [*frame[key].cast(pl.String), *remove])
-                self._append(con, name, frame)
+                exists = _exists(con, name)
+                if column is not None and exists and remove:
+                    _delete_keys(con, name, column, remove)
+                for n, frame in enumerate(parts):
+                    if column is None and n == 0:
+                        self._replace(con, name, frame)
+                    else:
+                        if column is not None and exists:
+                            keys = frame[column].cast(pl.String).to_list()
+                            _delete_keys(con, name, column, keys)
+                        self._append(con, name, frame)
+                    exists, written = True, written + frame.height
+                if column is None and not exists:
+                    raise ValueError(f"write_parts: no part to replace {name} with")
             except Exception:
                 con.execute("rollback")
                 raise
             con.execute("commit")
+        return written
 
     def upsert(
         self,

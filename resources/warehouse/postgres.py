@@ -11,7 +11,7 @@ that left, in one transaction. The ADR-013 tables belong to the migrations
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -198,21 +198,26 @@ class PostgresWarehouse(Warehouse):
         *,
         replace: Mapping[str, pl.DataFrame] | None = None,
         append: Mapping[str, pl.DataFrame] | None = None,
+        replace_rows: Mapping[str, tuple[pl.DataFrame, str]] | None = None,
     ) -> None:
-        """Replace some tables and append to others in one transaction (all or nothing).
-        No table is dropped, so views on them keep working."""
-        replace, append = writes_by_table(replace, append)
+        """Replace some tables, rewrite rows of others and append to others in one
+        transaction (all or nothing). No table is dropped, so views on them keep working."""
+        replace, append, rows = writes_by_table(replace, append, replace_rows)
         # Refused before connecting: a frame that can never be written costs no round trip.
         for name, frame in replace.items():
             refuse_migrated(name, "replace_table")
             declared = schema_for(name).primary_key
             if declared and set(declared) <= set(frame.columns):
                 check_key(name, frame, declared)
-        for name in append:
+        for name in [*append, *rows]:
             refuse_migrated(name, "append_rows")
         with self.connect() as conn:
             for name, frame in replace.items():
                 replace_frame(conn, name, frame)
+            for name, (frame, key) in rows.items():
+                if table_in_catalog(conn, name):
+                    delete_keys(conn, name, key, frame[key].cast(pl.String).to_list())
+                append_frame(conn, name, frame)
             for name, frame in append.items():
                 append_frame(conn, name, frame)
 
@@ -221,14 +226,37 @@ class PostgresWarehouse(Warehouse):
     ) -> None:
         """Delete the rows whose `key` is in `frame` or in `remove`, then append `frame`;
         one transaction."""
+        self.write_parts(table, [frame], key, remove)
+
+    def write_parts(
+        self,
+        table: str,
+        parts: Iterable[pl.DataFrame],
+        key: str | None = None,
+        remove: Sequence[str] = (),
+    ) -> int:
+        """Frames made one after another written in one transaction; see Warehouse. The
+        table is kept (views on it keep working): a whole-table write deletes its rows
+        first."""
         name = check_identifier(table)
-        refuse_migrated(name, "replace_rows")
+        refuse_migrated(name, "write_parts")
+        column = check_identifier(key) if key is not None else None
+        written = 0
         with self.connect() as conn:
-            if table_in_catalog(conn, name):
-                delete_keys(
-                    conn, name, check_identifier(key), [*frame[key].cast(pl.String), *remove]
-                )
-            append_frame(conn, name, frame)
+            exists = table_in_catalog(conn, name)
+            if column is not None and exists and remove:
+                delete_keys(conn, name, column, list(remove))
+            for n, frame in enumerate(parts):
+                if exists and column is None and n == 0:
+                    add_missing_columns(conn, name, frame)
+                    conn.execute(pgsql.SQL("delete from {}").format(ident(name)))
+                elif exists and column is not None:
+                    delete_keys(conn, name, column, frame[column].cast(pl.String).to_list())
+                append_frame(conn, name, frame)
+                exists, written = True, written + frame.height
+            if column is None and not exists:
+                raise ValueError(f"write_parts: no part to replace {name} with")
+        return written
 
     def upsert(
         self,
