@@ -128,16 +128,18 @@ def contact_clusters(
     # Taken before reading decisions: one made during this run is newer than the run.
     now = datetime.now(UTC).replace(tzinfo=None)
     columns = ", ".join(SPLINK_SOURCE_COLUMNS)
-    normalized = warehouse.query(f"select {columns} from {NORMALIZED_TABLE}")
-    model, version = latest_model(warehouse, normalized.height)
-    decisions = current_decisions(warehouse)
-    choice = choose_mode(
-        read_previous_run(warehouse),
-        version,
-        config.match_probability,
-        config.review_from,
-        config.full_refresh,
-    )
+    with warehouse.session():  # one connection for the reads
+        normalized = warehouse.query(f"select {columns} from {NORMALIZED_TABLE}")
+        model, version = latest_model(warehouse, normalized.height)
+        decisions = current_decisions(warehouse)
+        choice = choose_mode(
+            read_previous_run(warehouse),
+            version,
+            config.match_probability,
+            config.review_from,
+            config.full_refresh,
+        )
+        stored = stored_clustering(warehouse, choice.mode)
     context.log.info(
         f"{choice.mode} clustering of {normalized.height} records with model version "
         f"{version}: {choice.reason}"
@@ -148,7 +150,7 @@ def contact_clusters(
         version,
         decisions,
         choice,
-        stored_clustering(warehouse, choice.mode),
+        stored,
         now,
         config.match_probability,
         config.review_from,
@@ -167,8 +169,8 @@ def contact_clusters(
         )
     # One transaction: a failure part-way must not leave history rows for clusters that
     # were never written, nor clusters without this run's links.
-    replace, append = run.tables()
-    warehouse.write_many(replace=replace, append=append)
+    replace, append, rows = run.tables()
+    warehouse.write_many(replace=replace, append=append, replace_rows=rows)
     yield dg.MaterializeResult(metadata=_cluster_metadata(run, choice, decisions.height, version))
 
 
