@@ -18,6 +18,7 @@ import yaml
 from bizdev_assets.dedup.review import decision_rows
 from bizdev_assets.definitions import ASSETS
 from bizdev_assets.demo.generator import generate_demo
+from bizdev_assets.golden import parts
 from bizdev_assets.golden.rules import DEFAULT_RULES_PATH
 from resources.settings import Settings, build_resources
 from resources.warehouse import DuckDBWarehouse
@@ -49,7 +50,8 @@ def refresh(settings: Settings, selection=CHAIN, full_refresh: bool = False) -> 
     """Materialize `selection`; each downstream asset's metadata by asset name."""
     run_config = dict(QUIET)
     if full_refresh:
-        run_config["ops"] = {a: {"config": {"full_refresh": True}} for a in DOWNSTREAM}
+        chosen = [a for a in DOWNSTREAM if a in selection]
+        run_config["ops"] = {a: {"config": {"full_refresh": True}} for a in chosen}
     with dg.instance_for_test() as instance:
         result = dg.materialize(
             ASSETS,
@@ -211,3 +213,14 @@ def test_changed_survivorship_rules_rebuild_every_golden_contact(resolved, tmp_p
     assert "rules" in meta["golden_contacts"]["mode_reason"]
     assert meta["contact_quality_scores"]["mode"] == "full"
     assert meta["golden_contacts"]["rows_this_run"] == warehouse.row_count("golden_contacts")
+
+
+def test_a_full_build_in_many_parts_writes_what_a_build_in_one_part_writes(resolved, monkeypatch):
+    settings, warehouse = resolved
+    in_one_part = tables(warehouse)["golden_contacts"]
+    monkeypatch.setattr(parts, "CONTACTS_PER_PART", 100)
+
+    meta = refresh(settings, ["golden_contacts"], full_refresh=True)
+
+    assert meta["golden_contacts"]["parts"] >= 8
+    assert tables(warehouse)["golden_contacts"].equals(in_one_part)

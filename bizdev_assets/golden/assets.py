@@ -12,12 +12,18 @@ import dagster as dg
 import polars as pl
 
 from bizdev_assets.dedup.cluster_run import CLUSTERS_TABLE
-from bizdev_assets.golden.changes import golden_rows_kept, plan_golden, records_to_build
+from bizdev_assets.golden.changes import golden_rows_kept, plan_golden
 from bizdev_assets.golden.columns import GOLDEN_COLUMNS, GOLDEN_TABLE
 from bizdev_assets.golden.contacts_changes import golden_and_scores, plan_contacts
 from bizdev_assets.golden.contacts_table import CONTACTS_TABLE, adr_contacts
+from bizdev_assets.golden.parts import (
+    Built,
+    GoldenCheckFailed,
+    golden_parts,
+    records_outside_clusters,
+)
 from bizdev_assets.golden.rules import SurvivorshipRules
-from bizdev_assets.golden.survivorship import build_golden_contacts, rules_digest
+from bizdev_assets.golden.survivorship import rules_digest
 from bizdev_assets.metadata import table_metadata
 from bizdev_assets.normalize.columns import NORMALIZED_TABLE
 from bizdev_assets.quality.scoring import SCORES_TABLE
@@ -71,40 +77,40 @@ def golden_contacts(
     golden/changes.py); new rules, new code or `full_refresh: true` rebuild every one."""
     now = datetime.now(UTC).replace(tzinfo=None)
     rules = SurvivorshipRules.load(pipeline_config.survivorship_rules_path())
-    plan = plan_golden(warehouse, rules_digest(rules), config.full_refresh)
-    context.log.info(f"{plan.mode} build of golden contacts: {plan.reason}")
-    if plan.mode == "incremental" and not plan.touched:
-        golden = pl.DataFrame(schema=GOLDEN_COLUMNS)
-        clusters = pl.DataFrame(schema={"cluster_id": pl.String})
-    else:
-        normalized, clusters = records_to_build(warehouse, plan)
-        golden = build_golden_contacts(normalized, clusters, rules, now)
-        del normalized
-
-    # The blocking check guards the table: a broken result is never written.
-    n_clusters = warehouse.query(f"select count(distinct cluster_id) as n from {CLUSTERS_TABLE}")[
-        "n"
-    ][0]
-    kept = golden_rows_kept(warehouse, plan)
-    built_each = (
-        golden["contact_id"].n_unique() == golden.height == clusters["cluster_id"].n_unique()
-    )
-    one_each = built_each and kept + golden.height == n_clusters
-    yield dg.AssetCheckResult(
-        check_name="one_contact_per_cluster",
-        passed=one_each,
-        metadata={"golden_contacts": kept + golden.height, "clusters": n_clusters},
-    )
-    if not one_each:
-        raise dg.Failure(
-            f"golden_contacts not written: {kept + golden.height} contacts for "
-            f"{n_clusters} clusters"
+    with warehouse.session():  # one connection for the reads, the write and the totals
+        plan = plan_golden(warehouse, rules_digest(rules), config.full_refresh)
+        context.log.info(f"{plan.mode} build of golden contacts: {plan.reason}")
+        problem = records_outside_clusters(warehouse) if plan.mode == "full" else None
+        if problem:
+            raise ValueError(f"golden_contacts not built: {problem}")
+        n_clusters = warehouse.query(
+            f"select count(distinct cluster_id) as n from {CLUSTERS_TABLE}"
+        )["n"][0]
+        # The blocking check guards the table: each part is checked before it is written,
+        # and the whole before the write commits, so a broken result is never written.
+        kept, built = golden_rows_kept(warehouse, plan), Built()
+        parts = golden_parts(warehouse, plan, rules, now, n_clusters - kept, built)
+        try:
+            if plan.mode == "full":
+                warehouse.write_parts(GOLDEN_TABLE, parts)
+            elif plan.touched:
+                warehouse.write_parts(GOLDEN_TABLE, parts, "contact_id", remove=plan.touched)
+            elif kept != n_clusters:
+                raise GoldenCheckFailed(f"{kept} golden contacts for {n_clusters} clusters")
+        except GoldenCheckFailed as failure:
+            yield dg.AssetCheckResult(
+                check_name="one_contact_per_cluster",
+                passed=False,
+                metadata={"clusters": n_clusters, "problem": str(failure)},
+            )
+            raise dg.Failure(f"golden_contacts not written: {failure}") from None
+        yield dg.AssetCheckResult(
+            check_name="one_contact_per_cluster",
+            passed=True,
+            metadata={"golden_contacts": kept + built.contacts, "clusters": n_clusters},
         )
-    if plan.mode == "full":
-        warehouse.replace_table(GOLDEN_TABLE, golden)
-    elif plan.touched:
-        warehouse.replace_rows(GOLDEN_TABLE, golden, "contact_id", remove=plan.touched)
-    totals = {k: int(v) for k, v in warehouse.query(GOLDEN_TOTALS).row(0, named=True).items()}
+        totals = warehouse.query(GOLDEN_TOTALS).row(0, named=True)
+    totals = {k: int(v) for k, v in totals.items()}
     if totals["emails_shared"]:
         context.log.warning(
             f"{totals['emails_shared']} emails are held by more than one golden contact"
@@ -118,11 +124,13 @@ def golden_contacts(
     )
     yield dg.MaterializeResult(
         metadata=table_metadata(
-            golden,
+            built.preview if built.preview is not None else pl.DataFrame(schema=GOLDEN_COLUMNS),
             totals["contacts"],
             ["contact_id", "full_name", "email", "company", "country", "record_count"],
         )
         | {
+            "rows_this_run": dg.MetadataValue.int(built.contacts),
+            "parts": len(built.parts),
             "mode": plan.mode,
             "mode_reason": plan.reason,
             "records_merged": totals["records"] - totals["contacts"],
@@ -131,11 +139,12 @@ def golden_contacts(
     )
 
 
-# Whole-table figures for the metadata, after an incremental write too.
+# Whole-table figures for the metadata, after an incremental write too. Every email held
+# by several golden contacts stays with one of them: the others are the emails nulled.
 CONTACTS_TOTALS = f"""
-    select count(*) as n, count(*) filter (where c.gdpr_consent) as with_consent,
-        count(*) filter (where c.email is null and g.email is not null) as emails_nulled
-    from {CONTACTS_TABLE} c left join {GOLDEN_TABLE} g on g.contact_id = cast(c.id as varchar)
+    select count(*) as n, count(*) filter (where gdpr_consent) as with_consent,
+        (select count(email) - count(distinct email) from {GOLDEN_TABLE}) as emails_nulled
+    from {CONTACTS_TABLE}
 """
 
 
@@ -158,24 +167,30 @@ def contacts(
 
     Only the contacts whose golden row or score changed since the last write, and those
     sharing an email with them, are written (see golden/contacts_changes.py)."""
-    plan = plan_contacts(warehouse, config.full_refresh)
-    context.log.info(f"{plan.mode} write of contacts: {plan.reason}")
-    golden, scores = golden_and_scores(warehouse, plan)
+    with warehouse.session():
+        plan = plan_contacts(warehouse, config.full_refresh)
+        context.log.info(f"{plan.mode} write of contacts: {plan.reason}")
+        golden, scores = golden_and_scores(warehouse, plan)
     frame, emails_nulled = adr_contacts(golden, scores)
     if emails_nulled:
         context.log.warning(
             f"{emails_nulled} golden contacts share an email with a better-scored contact; "
             "their contacts.email is null (ADR-013: email is unique)"
         )
-    result = warehouse.upsert(
-        CONTACTS_TABLE, frame, key=["id"], delete_missing=plan.mode == "full", delete=plan.removed
-    )
+    with warehouse.session():
+        result = warehouse.upsert(
+            CONTACTS_TABLE,
+            frame,
+            key=["id"],
+            delete_missing=plan.mode == "full",
+            delete=plan.removed,
+        )
+        totals = warehouse.query(CONTACTS_TOTALS).row(0, named=True)
     context.log.info(
         f"contacts: {result.inserted} inserted, {result.updated} updated, "
         f"{result.unchanged} unchanged, {result.deleted} deleted (no longer golden)"
     )
     changed = result.inserted + result.updated
-    totals = warehouse.query(CONTACTS_TOTALS).row(0, named=True)
     return dg.MaterializeResult(
         metadata=table_metadata(
             frame, int(totals["n"]), ["id", "email", "first_name", "last_name", "quality_score"]

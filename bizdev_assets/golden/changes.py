@@ -22,28 +22,16 @@ import polars as pl
 
 from bizdev_assets.dedup.cluster_run import CLUSTERS_TABLE
 from bizdev_assets.golden.columns import GOLDEN_COLUMNS, GOLDEN_TABLE
-from bizdev_assets.golden.survivorship import INPUT_COLUMNS
-from bizdev_assets.normalize.columns import NORMALIZED_TABLE
 from resources.warehouse import Warehouse
 
-# (contact, record) pairs that differ between the clusters and the golden rows.
+# Records whose contact or cluster differs between the clusters and the golden rows: the
+# contact each is in now and the one it was in (null where it is new, or gone).
 _DIFFERENCES = f"""
-    select distinct contact_id from (
-        (select contact_id, cluster_id, record_id from {CLUSTERS_TABLE}
-         except
-         select contact_id, cluster_id, unnest(record_ids) from {GOLDEN_TABLE})
-        union all
-        (select contact_id, cluster_id, unnest(record_ids) from {GOLDEN_TABLE}
-         except
-         select contact_id, cluster_id, record_id from {CLUSTERS_TABLE})
-    ) as changed
-"""
-_RECORDS_GONE = f"""
-    select count(*) as n from (
-        select unnest(record_ids) as record_id from {GOLDEN_TABLE}
-        except
-        select record_id from {CLUSTERS_TABLE}
-    ) as gone
+    select c.contact_id as now_id, g.contact_id as was_id
+    from {CLUSTERS_TABLE} c full join (
+        select contact_id, cluster_id, unnest(record_ids) as record_id from {GOLDEN_TABLE}
+    ) as g using (record_id)
+    where c.contact_id is distinct from g.contact_id or c.cluster_id is distinct from g.cluster_id
 """
 
 
@@ -70,31 +58,13 @@ def plan_golden(warehouse: Warehouse, digest: str, full_refresh: bool = False) -
     digests = warehouse.query(f"select distinct rules_digest from {GOLDEN_TABLE} limit 2")
     if digests["rules_digest"].to_list() not in ([digest], []):
         return full("survivorship rules or code changed since the golden rows were built")
-    gone = warehouse.query(_RECORDS_GONE)["n"][0]
+    differences = warehouse.query(_DIFFERENCES)
+    gone = differences.filter(pl.col("now_id").is_null()).height
     if gone:
         return full(f"{gone} record(s) of golden contacts are no longer clustered")
-    touched = warehouse.query(_DIFFERENCES)["contact_id"].sort().to_list()
-    return GoldenPlan("incremental", f"{len(touched)} contact(s) changed", touched)
-
-
-def records_to_build(warehouse: Warehouse, plan: GoldenPlan) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(normalized records, their clusters) for the contacts the plan builds: every one on
-    a full run (read apart, so survivorship can name records missing from either), the
-    touched ones still clustered on an incremental run."""
-    if plan.mode == "full":
-        return (
-            warehouse.query(f"select {', '.join(INPUT_COLUMNS)} from {NORMALIZED_TABLE}"),
-            warehouse.query(f"select record_id, cluster_id, contact_id from {CLUSTERS_TABLE}"),
-        )
-    columns = ", ".join(f"n.{c}" for c in INPUT_COLUMNS)
-    joined = warehouse.query(
-        f"select {columns}, c.cluster_id, c.contact_id from {CLUSTERS_TABLE} c "
-        f"join {NORMALIZED_TABLE} n using (record_id) "
-        "where c.contact_id in (select unnest(?::varchar[]))",
-        [plan.touched],
-    )
-    return joined.drop("cluster_id", "contact_id"), joined.select(
-        "record_id", "cluster_id", "contact_id"
+    touched = pl.concat([differences["now_id"], differences["was_id"]]).drop_nulls().unique()
+    return GoldenPlan(
+        "incremental", f"{touched.len()} contact(s) changed", touched.sort().to_list()
     )
 
 

@@ -52,9 +52,10 @@ def contact_quality_scores(
     completeness, validity, uniqueness, freshness, consistency (weights in YAML)."""
     now = datetime.now(UTC).replace(tzinfo=None)
     weights = QualityWeights.load(pipeline_config.quality_weights_path())
-    plan = plan_scoring(warehouse, weights_digest(weights), config.full_refresh)
-    context.log.info(f"{plan.mode} scoring: {plan.reason}")
-    golden, to_write = contacts_to_score(warehouse, plan)
+    with warehouse.session():
+        plan = plan_scoring(warehouse, weights_digest(weights), config.full_refresh)
+        context.log.info(f"{plan.mode} scoring: {plan.reason}")
+        golden, to_write = contacts_to_score(warehouse, plan)
     scored = score_contacts(golden, weights, now)
     scores = scored.filter(pl.col("contact_id").is_in(pl.Series(to_write).implode()))
 
@@ -71,11 +72,14 @@ def contact_quality_scores(
     )
     if not in_range:
         raise dg.Failure("contact_quality_scores not written: a score is missing or out of [0, 1]")
-    if plan.mode == "full":
-        warehouse.replace_table(SCORES_TABLE, scores)
-    elif scores.height or plan.removed:
-        warehouse.replace_rows(SCORES_TABLE, scores, "contact_id", remove=plan.removed)
-    table = warehouse.query(f"select quality_score, {', '.join(COMPONENTS)} from {SCORES_TABLE}")
+    with warehouse.session():
+        if plan.mode == "full":
+            warehouse.replace_table(SCORES_TABLE, scores)
+        elif scores.height or plan.removed:
+            warehouse.replace_rows(SCORES_TABLE, scores, "contact_id", remove=plan.removed)
+        table = warehouse.query(
+            f"select quality_score, {', '.join(COMPONENTS)} from {SCORES_TABLE}"
+        )
     distribution = pl.DataFrame(
         {"score": list(d := score_distribution(table)), "contacts": list(d.values())}
     )

@@ -58,17 +58,18 @@ def plan_scoring(warehouse: Warehouse, digest: str, full_refresh: bool = False) 
     digests = warehouse.query(f"select distinct weights_digest from {SCORES_TABLE} limit 2")
     if digests["weights_digest"].to_list() not in ([digest], []):
         return full("quality weights or scoring code changed since the last scores")
-    changed = warehouse.query(
-        f"select g.contact_id from {GOLDEN_TABLE} g left join {SCORES_TABLE} s "
-        "using (contact_id) where s.golden_built_at is distinct from g.built_at"
-    )["contact_id"]
+    # Golden rows scored in another version than today's (or not at all), and scores
+    # whose golden row is gone.
+    differences = warehouse.query(
+        f"select g.contact_id as golden_id, s.contact_id as scored_id from {GOLDEN_TABLE} g "
+        f"full join {SCORES_TABLE} s using (contact_id) "
+        "where s.golden_built_at is distinct from g.built_at"
+    )
+    changed = differences["golden_id"].drop_nulls()
+    removed = differences.filter(pl.col("golden_id").is_null())["scored_id"]
     total = warehouse.row_count(GOLDEN_TABLE)
     if changed.len() > MAX_CHANGED_SHARE * total:
         return full(f"{changed.len()} of {total} golden contacts changed")
-    removed = warehouse.query(
-        f"select contact_id from {SCORES_TABLE} s where not exists "
-        f"(select 1 from {GOLDEN_TABLE} g where g.contact_id = s.contact_id)"
-    )["contact_id"]
     return ScoringPlan(
         "incremental",
         f"{changed.len()} golden contact(s) changed, {removed.len()} gone",
