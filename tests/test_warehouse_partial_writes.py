@@ -142,3 +142,13 @@ def test_a_part_that_fails_to_be_made_rolls_back_the_parts_already_written(
         warehouse.write_parts("contact_quality_scores", parts(), key=key)
     after = warehouse.read_table("contact_quality_scores").sort("contact_id")
     assert after.rows() == [("a", 0.1), ("b", 0.1)]
+    assert not warehouse.table_exists("contact_quality_scores__parts")
+
+
+def test_a_side_table_a_crash_left_behind_does_not_reach_the_next_write(tmp_path: Path):
+    warehouse = DuckDBWarehouse(path=str(tmp_path / "w.duckdb"))
+    warehouse.replace_table("contact_quality_scores__parts", scores(["stale"], 0.9))
+    warehouse.write_parts("contact_quality_scores", [scores(["a"], 0.1), scores(["b"], 0.2)])
+    after = warehouse.read_table("contact_quality_scores").sort("contact_id")
+    assert after.rows() == [("a", 0.1), ("b", 0.2)]
+    assert not warehouse.table_exists("contact_quality_scores__parts")

@@ -213,31 +213,54 @@ class DuckDBWarehouse(Warehouse):
         key: str | None = None,
         remove: Sequence[str] = (),
     ) -> int:
-        """Frames made one after another written in one transaction; see Warehouse."""
+        """Frames made one after another written in one transaction; see Warehouse.
+
+        DuckDB keeps what a transaction has appended in memory until it commits, so a
+        whole-table write goes to a side table, committed part by part, which one
+        transaction then puts in the table's place (a failure drops it; so does the next
+        write, should a crash have left it)."""
         name = check_identifier(table)
-        column = check_identifier(key) if key is not None else None
-        written = 0
+        if key is None:
+            return self._write_aside(name, parts)
+        column, written = check_identifier(key), 0
         with self.connect() as con:
             con.execute("begin")
             try:
                 exists = _exists(con, name)
-                if column is not None and exists and remove:
+                if exists and remove:
                     _delete_keys(con, name, column, remove)
-                for n, frame in enumerate(parts):
-                    if column is None and n == 0:
-                        self._replace(con, name, frame)
-                    else:
-                        if column is not None and exists:
-                            keys = frame[column].cast(pl.String).to_list()
-                            _delete_keys(con, name, column, keys)
-                        self._append(con, name, frame)
+                for frame in parts:
+                    if exists:
+                        _delete_keys(con, name, column, frame[column].cast(pl.String).to_list())
+                    self._append(con, name, frame)
                     exists, written = True, written + frame.height
-                if column is None and not exists:
-                    raise ValueError(f"write_parts: no part to replace {name} with")
             except Exception:
                 con.execute("rollback")
                 raise
             con.execute("commit")
+        return written
+
+    def _write_aside(self, name: str, parts: Iterable[pl.DataFrame]) -> int:
+        aside, written = check_identifier(f"{name}__parts"), 0
+        with self.connect() as con:
+            con.execute(f"drop table if exists {aside}")
+            try:
+                for n, frame in enumerate(parts):  # each part its own transaction
+                    (self._replace if n == 0 else self._append)(con, aside, frame)
+                    written += frame.height
+                if not _exists(con, aside):
+                    raise ValueError(f"write_parts: no part to replace {name} with")
+                con.execute("begin")
+                try:
+                    con.execute(f"drop table if exists {name}")
+                    con.execute(f"alter table {aside} rename to {name}")
+                except Exception:
+                    con.execute("rollback")
+                    raise
+                con.execute("commit")
+            except Exception:
+                con.execute(f"drop table if exists {aside}")
+                raise
         return written
 
     def upsert(
