@@ -72,7 +72,7 @@ def golden_parts(
         built.contacts += golden.height
         built.parts.append(golden.height)
         if built.preview is None or built.preview.is_empty():
-            built.preview = golden.head(5)
+            built.preview = pl.DataFrame(golden.head(5).rows(), schema=golden.schema, orient="row")
         yield golden
     if built.contacts != expected:
         raise GoldenCheckFailed(f"{built.contacts} golden contacts for {expected} clusters")
