@@ -28,6 +28,7 @@ from bench.harness import Stopwatch, peak_rss_mb, print_table
 from bizdev_assets.crm.mapping import CrmMapping
 from bizdev_assets.crm.pull import pull_object, pull_table
 from bizdev_assets.crm.push import PushOptions, push_contacts
+from bizdev_assets.crm.setup import run_setup
 from bizdev_assets.crm.state import RunRecord
 from resources.crm.hubspot import HubSpotCrm
 from resources.crm.salesforce import SalesforceCrm
@@ -122,12 +123,14 @@ def main() -> None:
             for name, frame in frames.items():
                 warehouse.replace_table(name, frame)
             if crm_type == "hubspot":
-                server = HubSpotServer()
-                client = HubSpotCrm(server.token, server.url)
+                server = HubSpotServer()  # plain HTTP on 127.0.0.1
+                client = HubSpotCrm(server.token, server.url, allow_insecure_http=True)
             else:
                 server = SalesforceServer()
                 client = SalesforceCrm(**server.credentials(), ca_bundle=str(server.ca_path))
             try:
+                # The servers start as fresh accounts: create the mapping's custom fields.
+                run_setup(client, CrmMapping.shipped(crm_type), dry_run=False)
                 rows += bench_crm(crm_type, client, warehouse, args.contacts, args.changed)
             finally:
                 server.close()

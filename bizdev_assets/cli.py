@@ -13,11 +13,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bizdev_assets.crm.commands import crm_app
 from bizdev_assets.dedup.commands import explain, review_app
 from bizdev_assets.definitions import ASSETS
 from bizdev_assets.demo.generator import generate_demo
-from resources.settings import Settings, build_resources, warehouse_for
-from resources.warehouse import is_postgres_url
+from resources.landing import LandingZone, LocalLanding
+from resources.settings import DEFAULT_LANDING, Settings, build_resources, warehouse_for
+from resources.warehouse import PostgresWarehouse
 from resources.warehouse.migrations import current_revision
 
 app = typer.Typer(help="bizdev: contact files in, golden contacts out.", no_args_is_help=True)
@@ -26,6 +28,7 @@ app.add_typer(review_app, name="review")
 app.command("explain")(explain)
 db_app = typer.Typer(help="The warehouse schema (ADR-013 tables).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(crm_app, name="crm")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEMO_ROWS = 5_000
@@ -69,10 +72,10 @@ def export_model(
 def db_upgrade() -> None:
     """Apply the ADR-013 migrations to BIZDEV_WAREHOUSE (Postgres: Alembic; DuckDB: create)."""
     settings = Settings.from_env()
-    warehouse = warehouse_for(settings.warehouse)
-    if is_postgres_url(settings.warehouse):
+    warehouse = warehouse_for(settings.warehouse, sslmode=settings.warehouse_sslmode)
+    if isinstance(warehouse, PostgresWarehouse):
         warehouse.migrate()
-        console.print(f"{warehouse.location}: at migration {current_revision(settings.warehouse)}")
+        console.print(f"{warehouse.location}: at migration {current_revision(warehouse.dsn)}")
     else:
         warehouse.create_adr_tables()
         console.print(f"{warehouse.location}: ADR-013 tables present")
@@ -88,6 +91,17 @@ def ensure_dagster_home() -> Path:
     return home
 
 
+def writes_demo_data(settings: Settings, landing: LandingZone) -> bool:
+    """Demo files go only into the embedded default's folder (`BIZDEV_LANDING` unset),
+    and only when it is absent or holds nothing at all: never into a configured landing
+    zone, and not into one whose entries are merely unreadable (a FIFO, dot-files)."""
+    return (
+        settings.landing == DEFAULT_LANDING
+        and isinstance(landing, LocalLanding)
+        and landing.is_empty()
+    )
+
+
 @app.command("run")
 def run(
     demo_rows: int = typer.Option(DEFAULT_DEMO_ROWS, help="Rows of demo data if landing is empty."),
@@ -95,13 +109,16 @@ def run(
         "WARNING", help="Dagster console log level (DEBUG for all events)."
     ),
 ) -> None:
-    """Materialize every asset once on the configured environment and print a summary."""
+    """Materialize every asset once on the configured environment and print a summary.
+
+    Exit status: 0 success; 1 the contacts pipeline failed; 2 the contacts pipeline
+    succeeded but a CRM's assets failed (each CRM's line says why)."""
     started = time.perf_counter()
     home = ensure_dagster_home()
     settings = Settings.from_env()
     resources = build_resources(settings)
     generated = ""
-    if not settings.landing.startswith("s3://") and not resources["landing"].list_files():
+    if writes_demo_data(settings, resources["landing"]):
         labels = Path(settings.landing).resolve().parent / "labels" / "demo_labels.csv"
         report = generate_demo(Path(settings.landing), labels, n_rows=demo_rows)
         generated = f"{len(report.files)} demo files ({report.rows:,} rows) generated into it"
@@ -116,8 +133,9 @@ def run(
         )
     elapsed = time.perf_counter() - started
     print_summary(result, resources, home, generated, elapsed)
-    if not result.success:
-        raise typer.Exit(code=1)
+    status, code = run_outcome(result)
+    if code:
+        raise typer.Exit(code=code)
 
 
 def _metadata(result, asset: str) -> dict:
@@ -127,17 +145,48 @@ def _metadata(result, asset: str) -> dict:
     return {}
 
 
+def _failures(result) -> dict[str, str]:
+    """Failed step -> the error that failed it (the asset's own exception, not Dagster's
+    wrapper), as one line."""
+    failures = {}
+    for event in result.get_step_failure_events():
+        error = event.event_specific_data.error
+        error = error.cause if error.cause is not None else error
+        name, _, message = error.message.strip().partition(": ")
+        failures[event.step_key] = f"{name.rsplit('.', 1)[-1]}: {message}" if message else name
+    return failures
+
+
+def run_outcome(result) -> tuple[str, int]:
+    """The run's status line and exit status: a CRM that failed never fails the contacts
+    pipeline, and is told apart from it."""
+    broken = set(_failures(result)) | {e.step_key for e in result.get_step_skipped_events()}
+    if any(not step.startswith("crm_") for step in broken):
+        return "[red]FAILED[/red]", 1
+    crms = sorted({step.split("_")[1] for step in broken})
+    if crms:
+        return f"[yellow]contacts pipeline success; {', '.join(crms)} failed[/yellow]", 2
+    return "[green]success[/green]", 0
+
+
 def _crm_summary(result, crm: str) -> str:
+    failed = {k: v for k, v in _failures(result).items() if k.startswith(f"crm_{crm}_")}
     pulled = _metadata(result, f"crm_{crm}_contacts")
     pushed = _metadata(result, f"crm_{crm}_push")
+    if failed:
+        step, reason = next(iter(failed.items()))
+        push = f"crm_{crm}_push"
+        after = f" ({push} not run)" if push not in failed and not pushed else ""
+        return f"failed: {step}: {reason}{after}"
     if pushed.get("skipped") is True or pulled.get("skipped") is True:
         return "skipped: " + str(pushed.get("reason") or pulled.get("reason"))
     if not pushed and not pulled:
         return "not run"
+    warnings = pushed.get("mapping_warnings") or pulled.get("mapping_warnings")
     return (
         f"pulled {pulled.get('records_stored', 0):,} changed records; pushed "
         f"{pushed.get('succeeded', 0):,} contacts ({pushed.get('rejected', 0):,} rejected, "
-        f"{pushed.get('api_calls', 0):,} API calls)"
+        f"{pushed.get('api_calls', 0):,} API calls)" + (f"; WARNING {warnings}" if warnings else "")
     )
 
 
@@ -154,7 +203,12 @@ def print_summary(result, resources: dict, home: Path, generated: str, elapsed: 
     table.add_row(
         "files read",
         f"{raw.get('files_loaded', 0)} loaded, {raw.get('files_rejected', 0)} rejected, "
-        f"{raw.get('files_already_ingested', 0)} already ingested",
+        f"{raw.get('files_already_ingested', 0)} already ingested"
+        + (
+            f", {ignored} not read (see the run log)"
+            if (ignored := raw.get("files_ignored"))
+            else ""
+        ),
     )
     table.add_row("rows in", f"{raw.get('rows_this_run', 0):,}")
     table.add_row("rows quarantined", f"{quarantine.get('rows_this_run', 0):,}")
@@ -164,10 +218,10 @@ def print_summary(result, resources: dict, home: Path, generated: str, elapsed: 
     for crm in ("hubspot", "salesforce"):
         table.add_row(crm, _crm_summary(result, crm))
     table.add_row("time taken", f"{elapsed:.1f} s")
-    table.add_row("status", "[green]success[/green]" if result.success else "[red]FAILED[/red]")
+    table.add_row("status", run_outcome(result)[0])
     console.print(table)
-    for failure in result.get_step_failure_events():
-        console.print(f"[red]{failure.step_key}: {failure.event_specific_data.error.message}[/red]")
+    for step, reason in _failures(result).items():
+        console.print(f"[red]{step}: {reason}[/red]")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,9 @@
-"""What each asset shows in the Dagster UI: row counts and a small preview."""
+"""What each asset shows in the Dagster UI: row counts and a small preview.
+
+Every table shown goes through `markdown_table`, which masks the columns that hold
+personal data (`masking.PII_COLUMNS`: names, emails, phones, raw content, reasons), so
+no asset's preview puts a contact into Dagster's event log.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +12,29 @@ from typing import Any
 import dagster as dg
 import polars as pl
 
+from bizdev_assets.masking import mask_cell
+from resources.landing.base import printable
+
 PREVIEW_ROWS = 5
 _MAX_CELL = 40
 
 
 def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    text = text.replace("|", "\\|").replace("\n", " ")
-    return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"
+    text = "" if value is None else printable(str(value)[: _MAX_CELL * 4], _MAX_CELL)
+    return text.replace("|", "\\|")
 
 
 def markdown_table(frame: pl.DataFrame, columns: list[str] | None = None) -> str:
-    """A markdown table of the frame (the UI renders it), cells truncated for width."""
+    """A markdown table of the frame (the UI renders it): personal data masked, cells
+    truncated for width."""
     frame = frame.select(columns) if columns else frame
     header = "| " + " | ".join(frame.columns) + " |"
     rule = "|" + "---|" * len(frame.columns)
-    body = ["| " + " | ".join(_cell(v) for v in row) + " |" for row in frame.iter_rows()]
+    names = frame.columns
+    body = [
+        "| " + " | ".join(_cell(mask_cell(c, v)) for c, v in zip(names, row, strict=True)) + " |"
+        for row in frame.iter_rows()
+    ]
     return "\n".join([header, rule, *body])
 
 

@@ -3,7 +3,9 @@
 `crm_sync` pulls both CRMs and then pushes golden contacts to them, every 2 minutes
 once its schedule is turned on: a change reaches the other side within one or two
 ticks. `crm_pull` pulls only; the webhook sensor starts it when a CRM reports a change.
-Both share the warehouse run-queue limit with the contact jobs.
+Both share the warehouse run-queue limit with the contact jobs, and neither is needed
+by them: the pulls' feed files reach `contacts_refresh` through the landing sensor, so a
+CRM that is down fails these jobs only.
 """
 
 from __future__ import annotations

@@ -8,7 +8,9 @@ what must be the same everywhere:
 
 * `RATE_LIMITED`: the vendor refused before doing anything, so any call is sent again,
   after an exponential, capped, jittered backoff, or the `Retry-After` the vendor asked
-  for when that is longer.
+  for when that is longer. A `Retry-After` beyond `RetryPolicy.max_retry_after_seconds`
+  (a day, say) is not slept through: the call fails at once with the wait named, and the
+  next scheduled run tries again.
 * `TRANSIENT` (5xx, timeout, dropped connection): the call may have happened. It is sent
   again only when idempotent; otherwise `NotRetried` is raised at once, so that the
   caller reports the outcome as unknown instead of risking a duplicate.
@@ -97,6 +99,7 @@ class RetryPolicy:
     max_retries: int = 6
     backoff_seconds: float = 1.0
     max_backoff_seconds: float = 30.0
+    max_retry_after_seconds: float = 120.0  # longer waits a vendor asks for fail the call
     sleep: Callable[[float], None] = time.sleep
 
 
@@ -148,6 +151,12 @@ def call_with_retries(
                 raise policy.error(
                     f"{policy.vendor} {operation} failed after {retries + 1} attempts: "
                     f"{failure.message}"
+                ) from exc
+            if (failure.retry_after or 0) > policy.max_retry_after_seconds:
+                raise policy.error(
+                    f"{policy.vendor} {operation}: {failure.message}; the vendor asked to wait "
+                    f"{failure.retry_after:.0f} s (Retry-After), more than the "
+                    f"{policy.max_retry_after_seconds:.0f} s a run waits: the next run tries again"
                 ) from exc
         retries += 1
         stats.retries += 1

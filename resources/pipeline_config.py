@@ -1,5 +1,5 @@
-"""Where the rule files that shape the pipeline are: header overrides, survivorship rules,
-quality weights.
+"""Where the rule files that shape the pipeline are (header overrides, survivorship rules,
+quality weights), and the limits a landing file must keep (`ingest_limits.py`).
 
 Each is a YAML file an operator can point at; unset means the default shipped beside
 the code. The resource holds only the paths: the asset that uses a file loads and
@@ -14,17 +14,21 @@ from pathlib import Path
 
 import dagster as dg
 
+from resources.ingest_limits import IngestLimits
+
 
 def _path(value: str | None) -> Path | None:
     return Path(value) if value else None
 
 
 class PipelineConfig(dg.ConfigurableResource):
-    """Paths of the optional rule files (see the README's settings table); None = shipped default."""
+    """Paths of the optional rule files (see the README's settings table); None = shipped
+    default. And the ingest limits (defaults unless set)."""
 
     header_overrides: str | None = None
     survivorship_rules: str | None = None
     quality_weights: str | None = None
+    ingest_limits: IngestLimits = IngestLimits()
 
     def header_overrides_path(self) -> Path | None:
         return _path(self.header_overrides)

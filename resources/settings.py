@@ -15,6 +15,7 @@ from typing import Any
 import dagster as dg
 
 from resources.crm import HUBSPOT_PUBLIC_API, HubSpotResource, SalesforceResource
+from resources.ingest_limits import LIMIT_SETTINGS, IngestLimits
 from resources.landing import LandingZone, LocalLanding
 from resources.pipeline_config import PipelineConfig
 from resources.warehouse import DuckDBWarehouse, PostgresWarehouse, Warehouse, is_postgres_url
@@ -49,13 +50,18 @@ class Settings:
     crm_mirror: bool = False
     crm_lookback_minutes: float = 5.0
     crm_backoff_seconds: float = 1.0  # first wait after a 429 / 5xx; doubles per retry
+    # Ingest limits (docs/settings.md): limit name -> value, only those set; None = default.
+    ingest_limits: dict[str, float] | None = None
+    # Transport security (docs/settings.md, docs/production.md).
+    allow_insecure_http: bool = False  # http:// CRM API bases, for local test servers only
+    warehouse_sslmode: str | None = None  # libpq sslmode for Postgres; None = the URL's own
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         return cls(
             landing=env.get("BIZDEV_LANDING") or DEFAULT_LANDING,
-            warehouse=env.get("BIZDEV_WAREHOUSE") or DEFAULT_WAREHOUSE,
+            warehouse=_warehouse_setting(env),
             migrate_db=(env.get("BIZDEV_DB_MIGRATE") or "").lower() in ("1", "true", "yes"),
             header_overrides=env.get("BIZDEV_HEADER_OVERRIDES") or None,
             survivorship_rules=env.get("BIZDEV_SURVIVORSHIP_RULES") or None,
@@ -75,6 +81,9 @@ class Settings:
             crm_mirror=(env.get("BIZDEV_CRM_MIRROR") or "").lower() in ("1", "true", "yes"),
             crm_lookback_minutes=float(env.get("BIZDEV_CRM_LOOKBACK_MINUTES") or 5),
             crm_backoff_seconds=float(env.get("BIZDEV_CRM_BACKOFF_SECONDS") or 1),
+            ingest_limits=_ingest_limits(env),
+            allow_insecure_http=_flag(env, "BIZDEV_ALLOW_INSECURE_HTTP"),
+            warehouse_sslmode=env.get("BIZDEV_WAREHOUSE_SSLMODE") or None,
         )
 
 
@@ -82,11 +91,16 @@ def build_resources(settings: Settings) -> dict[str, Any]:
     """Resources for one environment, chosen only by `settings`."""
     return {
         "landing": landing_for(settings.landing),
-        "warehouse": warehouse_for(settings.warehouse, migrate_on_start=settings.migrate_db),
+        "warehouse": warehouse_for(
+            settings.warehouse,
+            migrate_on_start=settings.migrate_db,
+            sslmode=settings.warehouse_sslmode,
+        ),
         "pipeline_config": PipelineConfig(
             header_overrides=_existing(settings.header_overrides, "BIZDEV_HEADER_OVERRIDES"),
             survivorship_rules=_existing(settings.survivorship_rules, "BIZDEV_SURVIVORSHIP_RULES"),
             quality_weights=_existing(settings.quality_weights, "BIZDEV_QUALITY_WEIGHTS"),
+            ingest_limits=IngestLimits(**(settings.ingest_limits or {})),
         ),
         "hubspot": HubSpotResource(
             access_token=settings.hubspot_access_token,
@@ -119,11 +133,25 @@ def landing_for(value: str) -> LandingZone:
     return LocalLanding(root=value)
 
 
-def warehouse_for(url_or_path: str, *, migrate_on_start: bool = False) -> Warehouse:
-    """`postgresql://`/`postgres://` URL -> PostgresWarehouse; anything else is a DuckDB file."""
-    if is_postgres_url(url_or_path):
-        return PostgresWarehouse(url=url_or_path.strip(), migrate_on_start=migrate_on_start)
-    return DuckDBWarehouse(path=url_or_path)
+def warehouse_for(
+    url_or_path: str, *, migrate_on_start: bool = False, sslmode: str | None = None
+) -> Warehouse:
+    """`postgresql://`/`postgres://` URL -> PostgresWarehouse; anything else is a DuckDB file.
+
+    A URL read from BIZDEV_WAREHOUSE arrives as a `dg.EnvVar` and stays one in the
+    resource, so the Dagster UI shows the variable's name, never the password."""
+    value = resolved(url_or_path)
+    if is_postgres_url(value):
+        url = url_or_path if isinstance(url_or_path, dg.EnvVar) else value.strip()
+        return PostgresWarehouse(url=url, migrate_on_start=migrate_on_start, sslmode=sslmode)
+    return DuckDBWarehouse(path=value)
+
+
+def resolved(value: str) -> str:
+    """A setting's value: an `EnvVar` read from the environment, else the value itself."""
+    if isinstance(value, dg.EnvVar):
+        return value.get_value() or ""
+    return value
 
 
 def _sync_options(settings: Settings) -> dict[str, Any]:
@@ -132,7 +160,42 @@ def _sync_options(settings: Settings) -> dict[str, Any]:
         "mirror": settings.crm_mirror,
         "lookback_minutes": settings.crm_lookback_minutes,
         "backoff_seconds": settings.crm_backoff_seconds,
+        "allow_insecure_http": settings.allow_insecure_http,
     }
+
+
+def _ingest_limits(env: Mapping[str, str]) -> dict[str, float] | None:
+    """The ingest limits set in the environment (`BIZDEV_MAX_*`), as positive numbers."""
+    limits: dict[str, float] = {}
+    for field, name in LIMIT_SETTINGS.items():
+        raw = (env.get(name) or "").strip().replace("_", "")
+        if not raw:
+            continue
+        try:
+            value = float(raw) if field == "max_xlsx_ratio" else int(raw)
+        except ValueError:
+            value = 0
+        if value <= 0:
+            raise ValueError(
+                f"{name}={env[name]!r} is not a positive "
+                f"{'number' if field == 'max_xlsx_ratio' else 'whole number'}; "
+                f"fix or unset {name} (default: {IngestLimits.model_fields[field].default:,})."
+            )
+        limits[field] = value
+    return limits or None
+
+
+def _warehouse_setting(env: Mapping[str, str]) -> str:
+    """BIZDEV_WAREHOUSE: a Postgres URL (it holds a password) as a `dg.EnvVar`; a DuckDB
+    path as it is."""
+    value = env.get("BIZDEV_WAREHOUSE") or DEFAULT_WAREHOUSE
+    if is_postgres_url(value) and env is os.environ:
+        return dg.EnvVar("BIZDEV_WAREHOUSE")
+    return value
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    return (env.get(name) or "").lower() in ("1", "true", "yes")
 
 
 def _secret(env: Mapping[str, str], name: str) -> str | None:

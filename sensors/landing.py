@@ -1,7 +1,9 @@
 """Start `contacts_refresh` when new files land, in a folder or a bucket.
 
 What counts as new is the landing zone's business (`list_files_since`): content hashes
-for a folder, last-modified and ETag for a bucket. A tick looks at no more than
+for a folder; for a bucket, keys after the last one seen plus a bounded sweep behind it
+(`resources/landing/s3_cursor.py`), never a listing of the whole prefix. A tick looks at
+no more than
 `FILES_PER_TICK` new files and leaves the rest, via the cursor, to the next tick, so a
 bucket of many thousand objects is worked through across ticks without timing out.
 """

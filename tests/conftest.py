@@ -58,4 +58,5 @@ def crm_settings(tmp_path: Path, landing: Path, hubspot, salesforce):
         salesforce_domain=creds["domain"],
         salesforce_ca_bundle=str(salesforce.ca_path),
         crm_backoff_seconds=0.01,
+        allow_insecure_http=True,  # the local HubSpot server speaks plain HTTP
     )

@@ -18,7 +18,12 @@ WRITE_ROUTES = ("batch/upsert", "batch/update", "batch/create", "batch/archive")
 
 def hubspot_crm(server, **options) -> HubSpotCrm:
     """A HubSpot client of the local server, with short backoffs."""
-    options = {"backoff_seconds": 0.01, "max_backoff_seconds": 0.05, **options}
+    options = {
+        "backoff_seconds": 0.01,
+        "max_backoff_seconds": 0.05,
+        "allow_insecure_http": True,  # the local server speaks plain HTTP
+        **options,
+    }
     return HubSpotCrm(server.token, server.url, **options)
 
 
@@ -96,3 +101,27 @@ def golden_frames(n: int) -> dict[str, pl.DataFrame]:
     )
     scores = golden.select("contact_id", ((i % 100) / 100).alias("quality_score"))
     return {"golden_contacts": golden, "contacts": contacts, "contact_quality_scores": scores}
+
+
+def first_run_env(monkeypatch, tmp_path, landing, hubspot=None, salesforce=None, **extra) -> None:
+    """The environment an operator sets for `bizdev run` / `bizdev crm setup` against the
+    local servers: a DuckDB warehouse (unless `extra` names another), both CRMs given."""
+    env = {
+        "BIZDEV_LANDING": str(landing),
+        "BIZDEV_WAREHOUSE": str(tmp_path / "warehouse.duckdb"),
+        "DAGSTER_HOME": str(tmp_path / "dagster_home"),
+        "BIZDEV_CRM_BACKOFF_SECONDS": "0.01",
+        "COLUMNS": "250",  # rich wraps the summary at the terminal's width
+    }
+    if hubspot is not None:
+        env |= {
+            "HUBSPOT_ACCESS_TOKEN": hubspot.token,
+            "HUBSPOT_API_BASE": hubspot.url,
+            "BIZDEV_ALLOW_INSECURE_HTTP": "1",  # the local server speaks plain HTTP
+        }
+    if salesforce is not None:
+        env |= salesforce.env()
+    for name in ("HUBSPOT_ACCESS_TOKEN", "SALESFORCE_USERNAME", "SALESFORCE_INSTANCE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in {**env, **extra}.items():
+        monkeypatch.setenv(name, value)

@@ -7,6 +7,7 @@ import socket
 
 import pytest
 
+from resources.crm import HubSpotResource
 from resources.crm.client import CrmAuthError, CrmError
 from resources.crm.hubspot import HubSpotCrm
 from tests.crm_support import hubspot_crm
@@ -41,6 +42,7 @@ def test_backoff_is_exponential_capped_and_honours_retry_after(hubspot):
         backoff_seconds=1.0,
         max_backoff_seconds=4.0,
         sleep=delays.append,
+        allow_insecure_http=True,
     )
     hubspot.inject("batch/update", 429, times=5)
     hubspot.inject("batch/update", 429, headers={"Retry-After": "7"})
@@ -101,7 +103,13 @@ def test_connection_errors_are_retried_by_us_only():
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     delays: list[float] = []
-    crm = HubSpotCrm("token", f"http://127.0.0.1:{port}", max_retries=2, sleep=delays.append)
+    crm = HubSpotCrm(
+        "token",
+        f"http://127.0.0.1:{port}",
+        max_retries=2,
+        sleep=delays.append,
+        allow_insecure_http=True,
+    )
     # the client library's own urllib3 Retry is off, so each attempt is one of ours
     assert crm.api.batch["contacts"].api_client.configuration.retries.total == 0
     with pytest.raises(CrmError, match="after 3 attempts.*(Connection refused|NewConnectionError)"):
@@ -111,9 +119,32 @@ def test_connection_errors_are_retried_by_us_only():
 
 
 def test_wrong_token_raises_auth_error_naming_the_setting(hubspot):
-    crm = HubSpotCrm("pat-na1-wrong", hubspot.url, backoff_seconds=0.01)
+    crm = HubSpotCrm("pat-na1-wrong", hubspot.url, backoff_seconds=0.01, allow_insecure_http=True)
     with pytest.raises(CrmAuthError, match="HUBSPOT_ACCESS_TOKEN"):
         crm.describe("contacts")
     with pytest.raises(CrmAuthError, match="HUBSPOT_ACCESS_TOKEN"):
         crm.upsert("contacts", [{"email": "a@example.com"}], "email")
     assert crm.stats.api_calls == 2 and crm.stats.retries == 0
+
+
+def test_a_retry_after_of_a_day_fails_the_call_at_once_instead_of_stalling_the_run(hubspot):
+    waits: list[float] = []
+    crm = hubspot_crm(hubspot, sleep=waits.append)
+    hubspot.inject("batch/upsert", 429, headers={"Retry-After": "86400"})
+
+    with pytest.raises(CrmError, match=r"asked to wait 86400 s .*more than the 120 s"):
+        crm.upsert("contacts", [{"email": "patient@example.com"}], "email")
+    assert waits == [] and hubspot.count("batch/upsert") == 1
+    assert hubspot.records("contacts") == {}
+
+
+def test_a_plain_http_api_base_is_refused_unless_explicitly_allowed(hubspot):
+    with pytest.raises(CrmError, match="HUBSPOT_API_BASE must be an https://.*BIZDEV_ALLOW_"):
+        HubSpotCrm(hubspot.token, hubspot.url)
+    resource = HubSpotResource(access_token=hubspot.token, api_base=hubspot.url)
+    with pytest.raises(CrmError, match="unencrypted"):
+        resource.client()
+    allowed = HubSpotResource(
+        access_token=hubspot.token, api_base=hubspot.url, allow_insecure_http=True
+    )
+    assert "email" in allowed.client().describe("contacts")

@@ -117,3 +117,68 @@ def test_pulled_values_map_back_to_landing_fields():
         "email": "a@b.c",
         "lead_source": "Web",  # quality_score is not a landing field: not fed back
     }
+
+
+def test_entries_the_crm_lacks_are_left_out_each_with_its_fix():
+    declared = {"score": {"label": "Score", "type": "number"}}
+    m = mapping(
+        {"golden": "email", "crm": "email"},
+        {"golden": "title", "crm": "jobtitel"},
+        {"golden": "quality_score", "crm": "score"},
+        {"golden": "first_name", "crm": "firstname"},
+        create=declared,
+    )
+    check = m.usable_against({k: v for k, v in SPECS.items() if k != "score"})
+    assert check.usable and [f.crm for f in check.mapping.fields] == ["email", "firstname"]
+    assert check.mapping.lengths["firstname"] == 5
+    assert [(p.crm_property, p.creatable) for p in check.problems] == [
+        ("jobtitel", False),
+        ("score", True),
+    ]
+    assert check.fix() == (
+        "run `bizdev crm setup` to create score in hubspot (`bizdev crm setup --dry-run` "
+        "shows the plan); correct fields[title -> jobtitel] in test.yaml"
+    )
+    assert "(did you mean 'jobtitle'?)" in check.warning()
+    assert check.readable == ("email", "firstname")
+
+
+def test_a_missing_match_key_makes_the_mapping_unusable_for_a_push():
+    m = mapping(
+        {"golden": "title", "crm": "jobtitle"}, id_property="bizdev_id", id_field="contact_id"
+    )
+    check = m.usable_against(SPECS)
+    assert not check.usable and check.match_key_problem.crm_property == "bizdev_id"
+    assert check.readable == ("jobtitle",)
+
+
+def test_a_default_or_the_email_local_part_fills_an_empty_value_and_reads_back_empty():
+    m = mapping(
+        {"golden": "email", "crm": "email"},
+        {"golden": "last_name", "crm": "lastname", "default": "[not provided]"},
+        {"golden": "first_name", "crm": "firstname", "fallback": "email_local_part"},
+    )
+    golden = pl.DataFrame(
+        {
+            "email": ["ann.lee@x.com", "bo@y.com"],
+            "last_name": [None, "Li"],
+            "first_name": [None, "Bo"],
+        }
+    )
+    (first, fills), (second, no_fills) = m.crm_values_and_fills(golden)
+    assert first == {"email": "ann.lee@x.com", "lastname": "[not provided]", "firstname": "ann.lee"}
+    assert fills == {"lastname", "firstname"} and no_fills == set()
+    assert second["lastname"] == "Li"
+    pulled = {"email": "ann.lee@x.com", "lastname": "[not provided]", "firstname": "ann.lee"}
+    assert m.to_canonical(pulled) == {
+        "email": "ann.lee@x.com",
+        "last_name": None,
+        "first_name": None,
+    }
+
+
+def test_the_create_section_and_fallbacks_are_checked_when_loaded():
+    with pytest.raises(MappingError, match=r"create.score.type: 'float' is not one of"):
+        mapping(create={"score": {"label": "Score", "type": "float"}})
+    with pytest.raises(MappingError, match=r"fields\[0\].fallback\[0\]: 'nickname' is not"):
+        mapping({"golden": "last_name", "crm": "lastname", "fallback": ["nickname"]})

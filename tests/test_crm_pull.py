@@ -10,9 +10,9 @@ import pytest
 
 from bizdev_assets.crm.mapping import CrmMapping
 from bizdev_assets.crm.pull import pull_object
-from resources.crm.hubspot import HubSpotCrm
 from resources.landing import LocalLanding
 from resources.warehouse import DuckDBWarehouse
+from tests.crm_support import hubspot_crm
 
 TABLE = "crm_hubspot_contacts"
 
@@ -24,7 +24,7 @@ def warehouse(tmp_path) -> DuckDBWarehouse:
 
 def pull(hubspot, warehouse, properties, landing=None):
     mapping = CrmMapping.shipped("hubspot")
-    client = HubSpotCrm(hubspot.token, hubspot.url, backoff_seconds=0.01)
+    client = hubspot_crm(hubspot)
     return pull_object(
         client,
         warehouse,

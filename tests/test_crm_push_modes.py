@@ -11,9 +11,11 @@ from bizdev_assets.crm.mapping import CrmMapping
 from bizdev_assets.crm.pull import pull_object
 from bizdev_assets.crm.push import PushCounts, PushOptions, push_contacts
 from bizdev_assets.crm.state import RunRecord
-from resources.crm.hubspot import HubSpotCrm
 from resources.warehouse import DuckDBWarehouse
-from tests.crm_support import golden_frames
+from tests.crm_support import golden_frames, hubspot_crm
+
+# The custom fields exist: an admin created them by hand (a fresh account has none).
+pytestmark = pytest.mark.usefixtures("hubspot_bizdev_fields")
 
 N = 250
 
@@ -27,7 +29,7 @@ def warehouse(tmp_path) -> DuckDBWarehouse:
 
 
 def push(hubspot, warehouse, mode="upsert", mirror=False) -> PushCounts:
-    client = HubSpotCrm(hubspot.token, hubspot.url, backoff_seconds=0.01)
+    client = hubspot_crm(hubspot)
     mapping = CrmMapping.shipped("hubspot").check_against(client.describe("contacts"))
     run = RunRecord(str(uuid.uuid4()), "hubspot", "contacts", "push")
     options = PushOptions(mode=mode, mirror=mirror)
@@ -93,7 +95,7 @@ def table_ids(warehouse, k: int) -> list[str]:
 
 def test_pushes_without_a_pull_in_between_do_not_invent_a_conflict(hubspot, warehouse):
     push(hubspot, warehouse)
-    client = HubSpotCrm(hubspot.token, hubspot.url)
+    client = hubspot_crm(hubspot)
     mapping = CrmMapping.shipped("hubspot")
     pull_object(
         client, warehouse, "contacts", mapping.properties, "run", table="crm_hubspot_contacts"
@@ -111,7 +113,7 @@ def test_a_record_archived_in_the_crm_is_remembered_and_left_alone(hubspot, ware
     push(hubspot, warehouse)
     first = warehouse.query("select email from contacts order by id limit 1")["email"][0]
     (record_id,) = [i for i, r in hubspot.records("contacts").items() if r["email"] == first]
-    HubSpotCrm(hubspot.token, hubspot.url).archive("contacts", [record_id])  # a rep's delete
+    hubspot_crm(hubspot).archive("contacts", [record_id])  # a rep's delete
     warehouse.query("update golden_contacts set title = 'CFO' returning 1")
 
     counts = push(hubspot, warehouse)

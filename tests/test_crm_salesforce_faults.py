@@ -9,6 +9,9 @@ from resources.crm.client import CrmError
 from resources.crm.salesforce import SalesforceCrm
 from tests.crm_support import salesforce_crm
 
+# The custom fields exist: an admin created them by hand (a fresh account has none).
+pytestmark = pytest.mark.usefixtures("salesforce_bizdev_fields")
+
 UPSERT_PATH = "/services/data/v59.0/composite/sobjects/Contact/Bizdev_Id__c"
 COLLECTIONS_PATH = "/services/data/v59.0/composite/sobjects"
 

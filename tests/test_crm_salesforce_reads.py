@@ -11,6 +11,9 @@ import pytest
 from resources.crm.salesforce import SalesforceCrm
 from tests.crm_support import salesforce_crm
 
+# The custom fields exist: an admin created them by hand (a fresh account has none).
+pytestmark = pytest.mark.usefixtures("salesforce_bizdev_fields")
+
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
 

@@ -100,10 +100,10 @@ class LandingThatLosesAnObject(S3Landing):
 
     vanishing: str
 
-    def list_files(self):
-        files = super().list_files()
+    def scan(self):
+        found = super().scan()
         self._s3().delete_object(Bucket=self.bucket, Key=self._key_prefix + self.vanishing)
-        return files
+        return found
 
 
 def test_an_object_deleted_between_listing_and_reading_is_skipped_with_a_warning(

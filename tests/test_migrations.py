@@ -19,7 +19,7 @@ from alembic.runtime.migration import MigrationContext
 from bizdev_assets.ingest.assets import raw_contact_files
 from resources.landing import LocalLanding
 from resources.pipeline_config import PipelineConfig
-from resources.warehouse import DuckDBWarehouse, PostgresWarehouse, Warehouse
+from resources.warehouse import DuckDBWarehouse, PostgresWarehouse, SchemaOutOfDate, Warehouse
 from resources.warehouse.migrations import (
     current_revision,
     head_revision,
@@ -121,13 +121,32 @@ def test_upgrading_an_up_to_date_database_changes_nothing(postgres_url: str) -> 
     assert current_revision(postgres_url) == head_revision()
 
 
-def test_the_warehouse_migrates_at_start_up_only_when_asked(postgres_url: str) -> None:
-    PostgresWarehouse(url=postgres_url).setup_for_execution(dg.build_init_resource_context())
+def test_an_empty_database_gets_the_schema_when_the_warehouse_starts(postgres_url: str) -> None:
     assert current_revision(postgres_url) is None
+    PostgresWarehouse(url=postgres_url).setup_for_execution(dg.build_init_resource_context())
+    assert current_revision(postgres_url) == head_revision()
+    assert PostgresWarehouse(url=postgres_url).prepare_schema() == "current"
+
+
+def test_a_schema_behind_head_is_not_migrated_unless_asked_and_says_how(
+    postgres_url: str,
+) -> None:
+    upgrade_database(postgres_url, "0002")
+    with pytest.raises(SchemaOutOfDate, match=r"at migration 0002.*`bizdev db upgrade`"):
+        PostgresWarehouse(url=postgres_url).setup_for_execution(dg.build_init_resource_context())
+    assert current_revision(postgres_url) == "0002"
     PostgresWarehouse(url=postgres_url, migrate_on_start=True).setup_for_execution(
         dg.build_init_resource_context()
     )
     assert current_revision(postgres_url) == head_revision()
+
+
+def test_adr_tables_made_outside_the_migrations_are_not_overwritten(postgres_url: str) -> None:
+    with psycopg.connect(postgres_url) as conn:
+        conn.execute("create table contacts (id text primary key)")
+    with pytest.raises(SchemaOutOfDate, match="outside bizdev's migrations"):
+        PostgresWarehouse(url=postgres_url).prepare_schema()
+    assert current_revision(postgres_url) is None
 
 
 def test_upserting_contacts_before_migrating_says_how_to_migrate(postgres_url: str) -> None:
@@ -248,3 +267,17 @@ def test_a_warehouse_whose_file_log_predates_etag_ingests_new_files(
         "select source_file, etag from landing_file_log order by 1"
     )
     assert log.rows() == [("ada.csv", None), ("grace.csv", None)]
+
+
+def test_duckdb_adds_a_column_a_newer_frame_brings_but_leaves_a_table_of_another_shape(
+    tmp_path: Path,
+) -> None:
+    warehouse = DuckDBWarehouse(path=str(tmp_path / "w.duckdb"))
+    warehouse.append_rows("crm_sync_runs", pl.DataFrame({"run_id": ["r1"], "status": ["ok"]}))
+    newer = pl.DataFrame({"run_id": ["r2"], "status": ["ok"], "warnings": ["left out: x"]})
+    warehouse.append_rows("crm_sync_runs", newer)  # a version that writes one column more
+    assert warehouse.read_table("crm_sync_runs")["warnings"].to_list() == [None, "left out: x"]
+
+    warehouse.query("alter table crm_sync_runs rename column status to state")
+    with pytest.raises(duckdb.Error, match="status"):
+        warehouse.append_rows("crm_sync_runs", newer)

@@ -9,6 +9,12 @@ Each asset takes its CRM as a typed resource (`hubspot: HubSpotResource`, `sales
 SalesforceResource`) and hands it to `pull_step` / `push_step` (`steps.py`), which run
 the engine and record the run. A CRM without credentials materializes as "skipped" so
 that `make run` and the contact chain work with no CRM at all.
+
+Nothing in the contact chain depends on a CRM asset: a CRM that is down, refusing or
+unconfigured fails or skips its own assets only. The pulls feed the chain through the
+landing zone instead (their files are ingested like any drop), and carry a higher step
+priority, so that a run of every asset (`bizdev run`) pulls first and ingests what it
+pulled in the same run; a pull that failed leaves its changes to the next run.
 """
 
 import dagster as dg
@@ -18,8 +24,11 @@ from resources.crm import HubSpotResource, SalesforceResource
 from resources.landing import LandingZone
 from resources.warehouse import Warehouse
 
+# Ready steps run highest priority first: pulls before file ingest (docs/crm.md).
+PULL_FIRST = {"dagster/priority": "10"}
 
-@dg.asset(group_name="crm", kinds={"hubspot", "python"})
+
+@dg.asset(group_name="crm", kinds={"hubspot", "python"}, op_tags=PULL_FIRST)
 def crm_hubspot_contacts(
     context: dg.AssetExecutionContext,
     hubspot: HubSpotResource,
@@ -33,7 +42,7 @@ def crm_hubspot_contacts(
     return pull_step(context, hubspot, warehouse, "contacts", landing=landing)
 
 
-@dg.asset(group_name="crm", kinds={"hubspot", "python"})
+@dg.asset(group_name="crm", kinds={"hubspot", "python"}, op_tags=PULL_FIRST)
 def crm_hubspot_companies(
     context: dg.AssetExecutionContext, hubspot: HubSpotResource, warehouse: Warehouse
 ) -> dg.MaterializeResult:
@@ -56,7 +65,7 @@ def crm_hubspot_push(
     return push_step(context, hubspot, warehouse)
 
 
-@dg.asset(group_name="crm", kinds={"salesforce", "python"})
+@dg.asset(group_name="crm", kinds={"salesforce", "python"}, op_tags=PULL_FIRST)
 def crm_salesforce_contacts(
     context: dg.AssetExecutionContext,
     salesforce: SalesforceResource,
@@ -70,7 +79,7 @@ def crm_salesforce_contacts(
     return pull_step(context, salesforce, warehouse, "contacts", landing=landing)
 
 
-@dg.asset(group_name="crm", kinds={"salesforce", "python"})
+@dg.asset(group_name="crm", kinds={"salesforce", "python"}, op_tags=PULL_FIRST)
 def crm_salesforce_accounts(
     context: dg.AssetExecutionContext, salesforce: SalesforceResource, warehouse: Warehouse
 ) -> dg.MaterializeResult:

@@ -1,9 +1,12 @@
 """The bookkeeping of a push: snapshot rows, change rows and rejections, collected as
 the push goes and written every few batches (`flush`), so what the CRM accepted is not
-sent again and what it rejected is sent again next run."""
+sent again and what it rejected is sent again: at once next run when the refusal was of
+the moment (a lock, a limit, a timeout), and only once the row changed when it was
+permanent (a validation error would only repeat)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 
@@ -33,6 +36,13 @@ class Pending:
     payload: dict[str, str | None]
     plan: RecordPlan
     desired: dict[str, str | None]
+    fingerprint: str = ""  # of what is sent (`payload_fingerprint`)
+
+
+def payload_fingerprint(payload: dict[str, str | None], mapping_version: int) -> str:
+    """What identifies one send of a contact: its values and the mapping that made them."""
+    text = json.dumps([mapping_version, payload], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 class Journal:
@@ -109,9 +119,16 @@ class Journal:
         self._snapshot(contact_id, None, {}, {})
         self.changes.append(self._record_change(contact_id, crm_id, "archived", None))
 
-    def rejected(self, pending: Pending, error: str) -> None:
+    def rejected(self, pending: Pending, error: str, *, permanent: bool) -> None:
         self._change_rows(pending, pending.crm_id, "rejected", error)
-        self._rejection(pending, error, resolved=False)
+        self._rejection(pending, error, resolved=False, permanent=permanent)
+
+    def refused_before(self, pending: Pending) -> bool:
+        """The CRM refused exactly this send for good before: sending it again is useless."""
+        before = self.open.get(pending.contact_id)
+        return bool(
+            before and before.get("permanent") and before.get("payload_hash") == pending.fingerprint
+        )
 
     def _change_rows(self, pending: Pending, crm_id, outcome: str, error) -> None:
         now = utcnow()
@@ -136,7 +153,9 @@ class Journal:
                 }
             )
 
-    def _rejection(self, pending: Pending, error: str | None, *, resolved: bool) -> None:
+    def _rejection(
+        self, pending: Pending, error: str | None, *, resolved: bool, permanent: bool = False
+    ) -> None:
         now = utcnow()
         before = self.open.get(pending.contact_id)
         self.rejections.append(
@@ -151,6 +170,8 @@ class Journal:
                 "attempts": int((before or {}).get("attempts") or 0) + (0 if resolved else 1),
                 "run_id": self.run_id,
                 "resolved_at": now if resolved else None,
+                "permanent": permanent,
+                "payload_hash": pending.fingerprint,
             }
         )
 

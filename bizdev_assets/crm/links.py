@@ -2,8 +2,10 @@
 
 A contact is linked to a CRM record, in this order: by the snapshot of an earlier sync
 (`crm_push_snapshot`, read by `push.py`); by a pulled record of that CRM clustered into
-the contact; by the same email in the latest pull (a record a rep created before bizdev
-knew the person). Each CRM record is linked to one contact at most.
+the contact, read from a feed file bizdev wrote itself (its hash is in
+`crm_feed_files`: a file merely named like a feed cannot hand a contact a CRM id); by
+the same email in the latest pull (a record a rep created before bizdev knew the
+person). Each CRM record is linked to one contact at most.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from typing import NamedTuple
 
 import polars as pl
 
+from bizdev_assets.crm.feed_files import FEED_FILES_TABLE
 from bizdev_assets.crm.mapping import CrmMapping
-from bizdev_assets.crm.pull import FEED_PREFIX, column
+from bizdev_assets.crm.pull import column
 from bizdev_assets.crm.state import Synced
 from resources.warehouse import Warehouse
 
@@ -80,16 +83,17 @@ def link_records(
 
 
 def _clustered(warehouse: Warehouse, crm_type: str) -> list[tuple[str, str]]:
-    """(contact_id, CRM id) of pulled records the pipeline clustered, newest record first."""
-    if not (
-        warehouse.table_exists("contacts_normalized") and warehouse.table_exists("contact_clusters")
-    ):
+    """(contact_id, CRM id) of pulled records the pipeline clustered, newest record first;
+    only records read from this CRM's verified feed files."""
+    needed = ("contacts_normalized", "contact_clusters", FEED_FILES_TABLE)
+    if not all(warehouse.table_exists(t) for t in needed):
         return []
     rows = warehouse.query(
         "select c.contact_id, n.source_record_id as crm_id "
         "from contacts_normalized n join contact_clusters c using (record_id) "
-        "where n.source_file like ? and n.source_record_id is not null "
+        f"where n.file_hash in (select file_hash from {FEED_FILES_TABLE} where crm_type = ?) "
+        "and n.source_record_id is not null "
         "order by n.record_updated_at desc nulls last, n.source_record_id",
-        [f"{FEED_PREFIX}/{crm_type}_contacts_%"],
+        [crm_type],
     )
     return list(zip(rows["contact_id"], rows["crm_id"], strict=True))

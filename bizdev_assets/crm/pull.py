@@ -7,7 +7,8 @@ Order of a pull, so that nothing is lost or skipped:
    restarts repeat records);
 3. upsert them into `crm_<crm>_<object>` by CRM id, append the field changes to
    `crm_sync_changes`, and (contacts) write the records that changed in the CRM into
-   the landing zone as an NDJSON file the contact pipeline ingests like any drop;
+   the landing zone as an NDJSON file the contact pipeline ingests like any drop (its
+   content hash recorded first in `crm_feed_files`, so it can be told from a forgery);
 4. only then advance the cursor in `crm_sync_state`.
 A failed call raises before step 3, so the cursor stays where it was.
 """
@@ -21,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 import polars as pl
 
 from bizdev_assets.crm.conflicts import same_value
+from bizdev_assets.crm.feed_files import record_feed_file
 from bizdev_assets.crm.mapping import CrmMapping
 from bizdev_assets.crm.state import (
     CHANGE_SCHEMA,
@@ -99,7 +101,7 @@ def pull_object(
         feed = _records_to_feed(frame, previous, mapping, warehouse, client.crm_type)
         fed = feed.height
         if fed:
-            feed_file = _write_feed(landing, feed, client.crm_type, object_type, run_id)
+            feed_file = _write_feed(landing, warehouse, feed, client.crm_type, object_type, run_id)
     if full:
         warehouse.replace_table(table, frame)
     elif frame.height:
@@ -250,10 +252,27 @@ def _same(values: dict, known: dict) -> bool:
 
 
 def _write_feed(
-    landing: LandingZone, feed: pl.DataFrame, crm_type: str, object_type: str, run_id: str
+    landing: LandingZone,
+    warehouse: Warehouse,
+    feed: pl.DataFrame,
+    crm_type: str,
+    object_type: str,
+    run_id: str,
 ) -> str:
+    """Write the feed file, its hash recorded first: a crash in between leaves a hash no
+    file has, never a feed file nobody vouches for."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     key = f"{FEED_PREFIX}/{crm_type}_{object_type}_{stamp}_{run_id[:8]}.ndjson"
     lines = (json.dumps(row, ensure_ascii=False) for row in feed.iter_rows(named=True))
-    landing.write_bytes(key, ("\n".join(lines) + "\n").encode("utf-8"))
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    record_feed_file(
+        warehouse,
+        key,
+        data,
+        crm_type=crm_type,
+        object_type=object_type,
+        records=feed.height,
+        run_id=run_id,
+    )
+    landing.write_bytes(key, data)
     return key

@@ -11,21 +11,25 @@ conflict policies protect the rep's values.
 
 What succeeded is written to the snapshot as the run goes (every few batches and when
 the run stops, failed or not), so the next run resumes where this one stopped. A row the
-CRM rejected keeps its old snapshot, so it is sent again next run; it stays in
-`crm_sync_rejections` (with the CRM's message) until it succeeds. A record the CRM
-reports gone (deleted, archived, merged) is remembered and left alone.
+CRM rejected keeps its old snapshot and stays in `crm_sync_rejections` (with the CRM's
+message) until it succeeds: a refusal of the moment is sent again next run; a permanent
+one (the CRM's validation) only once what bizdev sends for that contact changed (its
+values or the mapping), in the ordinary batches. A batch the CRM refused as a whole is
+halved (within a budget) to find the row it objects to; rows answered one by one are
+never re-sent one by one. A record the CRM reports gone (deleted, archived, merged) is
+remembered and left alone.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
 from bizdev_assets.crm.conflicts import plan_record
-from bizdev_assets.crm.journal import Journal, Pending
+from bizdev_assets.crm.journal import Journal, Pending, payload_fingerprint
 from bizdev_assets.crm.links import CrmRow, link_records, pulled_records
 from bizdev_assets.crm.mapping import CrmMapping
 from bizdev_assets.crm.state import RunRecord, Synced, snapshot
@@ -103,7 +107,8 @@ def push_contacts(
                     journal.gone(pending, result.error or "not found")
                 else:
                     counts.rejected += 1
-                    journal.rejected(pending, result.error or "rejected without a message")
+                    error = result.error or "rejected without a message"
+                    journal.rejected(pending, error, permanent=result.permanent)
             if number % FLUSH_EVERY_BATCHES == 0:
                 journal.flush()
                 total = len(updates) + len(upserts)
@@ -131,11 +136,11 @@ def _plan(
     upserts: list[Pending] = []
     rows = zip(
         golden["contact_id"],
-        mapping.crm_values(golden),
+        mapping.crm_values_and_fills(golden),
         golden["bizdev_changed_at"],
         strict=True,
     )
-    for contact_id, desired, bizdev_changed_at in rows:
+    for contact_id, (desired, fills), bizdev_changed_at in rows:
         last = synced.get(contact_id)
         crm_id = (last.crm_id if last else None) or links.get(contact_id)
         row = pulled.get(crm_id) if crm_id else None
@@ -150,6 +155,10 @@ def _plan(
             continue
         # A pull older than the last sync knows less than the snapshot does.
         fresh = row is not None and (last is None or row.pulled_at >= last.synced_at)
+        crm_now = (row.values if fresh else None) or (last.known if last else {})
+        for prop in fills:  # a filled-in value only fills: the CRM's own value stays
+            if crm_now.get(prop) not in (None, "", desired[prop]):
+                desired[prop] = None
         plan = plan_record(
             desired,
             policies,
@@ -171,28 +180,36 @@ def _plan(
         )
         if not plan.needs_call:
             journal.synced(pending, crm_id, "kept")  # nothing to send: the bases move on
-        elif crm_id is not None:
+            continue
+        if crm_id is not None:
             if last is None and key_value is not None:
                 pending.payload[mapping.id_property] = key_value  # link a rep's record
             pending.key = crm_id
-            updates.append(pending)
         elif key_value is None:
             counts.skip(f"no_{mapping.id_property}")
+            continue
         else:
             pending.payload[mapping.id_property] = key_value
-            upserts.append(pending)
+        pending.fingerprint = payload_fingerprint(pending.payload, mapping.version)
+        if journal.refused_before(pending):
+            counts.skip("refused_before_unchanged")  # sent when the contact changes
+            continue
+        (updates if crm_id is not None else upserts).append(pending)
     return updates, upserts
 
 
 def _write(
     client: CrmClient, mapping: CrmMapping, operation: str, batch: list[Pending], budget: list[int]
 ) -> list[WriteResult]:
-    """One batch; when the CRM refuses it whole (every row the same error), halve it
-    within the run's budget, so one bad row does not hold back the others forever."""
+    """One batch; when the CRM refuses it as a whole (not row by row), halve it within the
+    run's budget, so one bad row does not hold back the others forever. Rows of a whole
+    refusal that could not be narrowed down are not blamed for it (not permanent)."""
     results = _send(client, mapping, operation, batch)
-    refused_whole = not any(r.ok for r in results) and len({r.error for r in results}) == 1
-    if operation == "create" or len(batch) < 2 or not refused_whole or budget[0] < 2:
+    refused_whole = len(batch) > 1 and all(r.whole_batch and not r.ok for r in results)
+    if not refused_whole:
         return results
+    if operation == "create" or budget[0] < 2:
+        return [replace(r, permanent=False) for r in results]
     budget[0] -= 2
     half = len(batch) // 2
     return _write(client, mapping, operation, batch[:half], budget) + _write(

@@ -63,6 +63,10 @@ REJECTION_SCHEMA: dict[str, pl.DataType] = {
     "attempts": pl.Int64(),
     "run_id": pl.String(),
     "resolved_at": pl.Datetime("us"),  # set when a later run got the row through
+    # The CRM will refuse the same row again (a validation error): it is sent again only
+    # when what bizdev sends changed (`payload_hash`: the values and the mapping version).
+    "permanent": pl.Boolean(),
+    "payload_hash": pl.String(),
 }
 
 
@@ -169,6 +173,7 @@ class RunRecord:
     api_usage: str | None = None  # Sforce-Limit-Info / HubSpot rate-limit headers
     duration_seconds: float = 0.0
     error: str | None = None
+    warnings: str | None = None  # mapping entries left out of the sync, with the fix
 
     def finish(self, status: str, stats: Any = None, error: str | None = None) -> None:
         self.finished_at = utcnow()
@@ -191,6 +196,7 @@ class RunRecord:
                 "mapping_version": pl.Int64(),
                 "api_usage": pl.String(),
                 "error": pl.String(),
+                "warnings": pl.String(),
             },
         )
 

@@ -1,11 +1,19 @@
 """What a CRM asset does when it runs: skip an unconfigured CRM, build the client from
-the resource, run the engine (`pull.py`, `push.py`), record the run in `crm_sync_runs`
-(failed ones included) and report metadata. The assets themselves are in `assets.py`.
+the resource, check the mapping against the CRM, run the engine (`pull.py`, `push.py`),
+record the run in `crm_sync_runs` (failed ones included) and report metadata. The assets
+themselves are in `assets.py`.
+
+Mapping entries the CRM cannot take (a custom property not created yet, a read-only or
+mistyped one) are left out with a warning in the run's log, its metadata and
+`crm_sync_runs.warnings`, naming the fix; the rest syncs. The pull reads whatever
+properties exist and never fails for a push-side problem; a push without its match key
+(`id_property`) fails with the fix, and only that CRM's push.
 """
 
 import dagster as dg
 
-from bizdev_assets.crm.mapping import CrmMapping
+from bizdev_assets.crm.mapping import CrmMapping, MappingError
+from bizdev_assets.crm.mapping_check import MappingCheck
 from bizdev_assets.crm.pull import pull_object, pull_table
 from bizdev_assets.crm.push import PushOptions, push_contacts
 from bizdev_assets.crm.state import RUNS_TABLE, RunRecord, write_state
@@ -48,11 +56,13 @@ def pull_step(
     client = crm.client()
     run = RunRecord(context.run_id, crm.crm_type, object_name, "pull")
     try:
-        mapping = CrmMapping.configured(crm.mapping_path, crm.crm_type) if contacts else None
-        properties = mapping.properties if mapping else COMPANY_PROPERTIES[crm.crm_type]
-        run.mapping_version = mapping.version if mapping else None
-        if mapping:
-            mapping = mapping.check_against(client.describe("contacts"))
+        mapping, properties = None, COMPANY_PROPERTIES[crm.crm_type]
+        if contacts:
+            configured = CrmMapping.configured(crm.mapping_path, crm.crm_type)
+            run.mapping_version = configured.version
+            check = configured.usable_against(client.describe("contacts"))
+            _warn(context, run, check)
+            mapping, properties = check.mapping, list(check.readable)
         result = pull_object(
             client,
             warehouse,
@@ -91,6 +101,7 @@ def pull_step(
             "cursor_after": result.cursor_after or "",
             "api_calls": client.stats.api_calls,
             "api_usage": client.stats.limit_info or "",
+            "mapping_warnings": run.warnings or "",
         }
     )
 
@@ -104,9 +115,17 @@ def push_step(
     client = crm.client()
     run = RunRecord(context.run_id, crm.crm_type, "contacts", "push")
     try:
-        mapping = CrmMapping.configured(crm.mapping_path, crm.crm_type)
-        run.mapping_version = mapping.version
-        mapping = mapping.check_against(client.describe("contacts"))
+        configured = CrmMapping.configured(crm.mapping_path, crm.crm_type)
+        run.mapping_version = configured.version
+        check = configured.usable_against(client.describe("contacts"))
+        _warn(context, run, check)
+        if not check.usable:
+            problem = check.match_key_problem
+            raise MappingError(
+                f"{crm.crm_type} push not possible: the match key {problem.where} "
+                f"'{problem.crm_property}': {problem.message}. Fix: {check.fix()}"
+            )
+        mapping = check.mapping
         counts = push_contacts(
             client,
             warehouse,
@@ -149,8 +168,15 @@ def push_step(
             "api_usage": client.stats.limit_info or "",
             "mode": crm.push_mode + (" + mirror" if crm.mirror else ""),
             "mapping_version": mapping.version,
+            "mapping_warnings": run.warnings or "",
         }
     )
+
+
+def _warn(context: dg.AssetExecutionContext, run: RunRecord, check: MappingCheck) -> None:
+    run.warnings = check.warning()
+    if run.warnings:
+        context.log.warning(f"{run.crm_type}: {run.warnings}")
 
 
 def _skipped(context: dg.AssetExecutionContext, crm: CrmResource) -> dg.MaterializeResult:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import dagster as dg
 import polars as pl
 
+from bizdev_assets.crm.feed_files import verified_feed_hashes
 from bizdev_assets.dedup.cluster_run import CLUSTERS_TABLE
 from bizdev_assets.golden.changes import golden_rows_kept, plan_golden
 from bizdev_assets.golden.columns import GOLDEN_COLUMNS, GOLDEN_TABLE
@@ -78,6 +79,7 @@ def golden_contacts(
     now = datetime.now(UTC).replace(tzinfo=None)
     rules = SurvivorshipRules.load(pipeline_config.survivorship_rules_path())
     with warehouse.session():  # one connection for the reads, the write and the totals
+        rules = rules.with_verified_feeds(verified_feed_hashes(warehouse))  # `source: crm_feed`
         plan = plan_golden(warehouse, rules_digest(rules), config.full_refresh)
         context.log.info(f"{plan.mode} build of golden contacts: {plan.reason}")
         problem = records_outside_clusters(warehouse) if plan.mode == "full" else None

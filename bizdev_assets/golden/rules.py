@@ -2,13 +2,22 @@
 
 The rules are data (`survivorship.yaml`, or `BIZDEV_SURVIVORSHIP_RULES`), validated on
 load so a typo fails with the file, the entry and the problem named.
+
+A source rule matches a file by name (`match`), by type (`type`), or by what it verifiably
+is (`source: crm_feed`: a CRM feed file bizdev wrote itself, known by the content hash it
+recorded when writing it, `with_verified_feeds`). Anyone who can drop a file chooses its
+name, so the shipped rules give CRM trust by `source`, never by a name like `crm_*`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+
+import polars as pl
 
 from bizdev_assets.rule_files import read_yaml
 
@@ -16,6 +25,7 @@ DEFAULT_RULES_PATH = Path(__file__).with_name("survivorship.yaml")
 STRATEGIES = ("most_trusted", "most_recent", "most_complete")
 CONSENT_STRATEGY = "most_recent_statement"
 SOURCE_TYPES = ("csv", "tsv", "xlsx", "json", "ndjson")
+VERIFIED_SOURCES = ("crm_feed",)  # `source:` kinds; crm_feed = a feed file bizdev wrote
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,7 @@ class SourceRule:
     match: str | None  # glob on the file's base name (or relative path when it contains "/")
     type: str | None  # source_type
     trust: int
+    source: str | None = None  # a verified kind of source (VERIFIED_SOURCES)
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,30 @@ class SurvivorshipRules:
     sources: tuple[SourceRule, ...]
     default_trust: int
     strategies: dict[str, str]  # group name -> strategy, for every group in FIELD_GROUPS
+    verified_feeds: frozenset[str] = frozenset()  # file hashes of CRM feeds bizdev wrote
+
+    def with_verified_feeds(self, file_hashes: Iterable[str]) -> SurvivorshipRules:
+        """The rules, knowing which files are CRM feeds bizdev wrote (`crm_feed_files`)."""
+        return replace(self, verified_feeds=frozenset(file_hashes))
+
+    def trust_expr(self) -> pl.Expr:
+        """The trust of each record's source (columns source_file, source_type, file_hash):
+        the first matching rule, else default_trust."""
+        base_name = pl.col("source_file").str.replace(r"^.*/", "")
+        trust = pl.lit(self.default_trust, dtype=pl.Int64)
+        for rule in reversed(self.sources):  # built inside out: the first rule is tested first
+            conditions = []
+            if rule.match is not None:
+                target = pl.col("source_file") if "/" in rule.match else base_name
+                conditions.append(target.str.contains(_glob_regex(rule.match)).fill_null(False))
+            if rule.type is not None:
+                conditions.append(pl.col("source_type").str.to_lowercase().eq_missing(rule.type))
+            if rule.source == "crm_feed":
+                verified = pl.Series(sorted(self.verified_feeds), dtype=pl.String)
+                conditions.append(pl.col("file_hash").is_in(verified).fill_null(False))
+            matched = pl.all_horizontal(conditions)
+            trust = pl.when(matched).then(pl.lit(rule.trust)).otherwise(trust)
+        return trust.cast(pl.Int64)
 
     @classmethod
     def load(cls, path: Path | None = None) -> SurvivorshipRules:
@@ -98,21 +133,31 @@ class SurvivorshipRules:
             where = f"sources[{i}]"
             if not isinstance(rule, dict) or "trust" not in rule:
                 raise fail(
-                    where, f"expected a mapping with `trust` and `match` or `type`, got {rule!r}"
+                    where,
+                    f"expected a mapping with `trust` and `match`, `type` or `source`, got {rule!r}",
                 )
-            extra = set(rule) - {"match", "type", "trust"}
+            extra = set(rule) - {"match", "type", "trust", "source"}
             if extra:
                 raise fail(where, f"unknown key {', '.join(sorted(map(str, extra)))}")
-            match, type_ = rule.get("match"), rule.get("type")
-            if match is None and type_ is None:
-                raise fail(where, "needs `match` (file-name glob) or `type` (source type)")
+            match, type_, source = rule.get("match"), rule.get("type"), rule.get("source")
+            if match is None and type_ is None and source is None:
+                raise fail(
+                    where,
+                    "needs `match` (file-name glob), `type` (source type) or `source` "
+                    f"({', '.join(VERIFIED_SOURCES)})",
+                )
+            if source is not None and source not in VERIFIED_SOURCES:
+                raise fail(
+                    f"{where}.source",
+                    f"expected one of {', '.join(VERIFIED_SOURCES)}, got {source!r}",
+                )
             if match is not None and (not isinstance(match, str) or not match):
                 raise fail(f"{where}.match", f"expected a file-name glob, got {match!r}")
             if type_ is not None and type_ not in SOURCE_TYPES:
                 raise fail(
                     f"{where}.type", f"expected one of {', '.join(SOURCE_TYPES)}, got {type_!r}"
                 )
-            sources.append(SourceRule(match, type_, trust(rule["trust"], f"{where}.trust")))
+            sources.append(SourceRule(match, type_, trust(rule["trust"], f"{where}.trust"), source))
         default_trust = trust(data.get("default_trust", 50), "default_trust")
 
         fields = data.get("fields")
@@ -137,3 +182,8 @@ class SurvivorshipRules:
                 )
             strategies[name] = strategy
         return cls(tuple(sources), default_trust, strategies)
+
+
+def _glob_regex(glob: str) -> str:
+    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in glob)
+    return "(?i)^" + "".join(parts) + "$"

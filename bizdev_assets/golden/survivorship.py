@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import re
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import polars as pl
@@ -38,7 +38,7 @@ INPUT_COLUMNS = tuple(
     sorted(
         {f for g in FIELD_GROUPS for f in g.fields}
         | set(CONSENT_FIELDS)
-        | {"record_id", "source_file", "source_type", "record_updated_at"}
+        | {"record_id", "file_hash", "source_file", "source_type", "record_updated_at"}
     )
 )
 
@@ -46,8 +46,10 @@ INPUT_COLUMNS = tuple(
 def rules_digest(rules: SurvivorshipRules) -> str:
     """A digest of the rules and of the code that applies them. Stored on every golden
     row, so an incremental run can tell whether rows built earlier would come out the
-    same today; any edit to the rules or to this code forces a full rebuild."""
-    digest = hashlib.sha256(repr(rules).encode())
+    same today; any edit to the rules or to this code forces a full rebuild. The verified
+    CRM feeds are left out: a feed is known before its records are read, and the set only
+    grows, so a new one changes the trust of no record already built."""
+    digest = hashlib.sha256(repr(replace(rules, verified_feeds=frozenset())).encode())
     for module in (sys.modules[__name__], provenance_module, rules_module, columns_module):
         digest.update(inspect.getsource(module).encode())
     return digest.hexdigest()[:16]
@@ -69,10 +71,10 @@ def build_golden_contacts(
     now = _naive_utc(now or datetime.now(UTC))
     base = _records_with_clusters(normalized, clusters)
     # Trust depends on the file alone: matched once per file, not once per record.
-    sources = base.select("source_file", "source_type").unique()
+    files = base.select("file_hash", "source_file", "source_type").unique()
     base = base.join(
-        sources.with_columns(_trust=_trust_expr(rules)),
-        on=["source_file", "source_type"],
+        files.with_columns(_trust=rules.trust_expr()),
+        on=["file_hash", "source_file", "source_type"],
         how="left",
         nulls_equal=True,
         maintain_order="left",
@@ -152,26 +154,6 @@ def _records_with_clusters(normalized: pl.DataFrame, clusters: pl.DataFrame) -> 
         .with_columns(_size=pl.len().over("_c"))
         .with_row_index("_i")
     )
-
-
-def _glob_regex(glob: str) -> str:
-    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in glob)
-    return "(?i)^" + "".join(parts) + "$"
-
-
-def _trust_expr(rules: SurvivorshipRules) -> pl.Expr:
-    """The trust of each record's source: the first matching rule, else default_trust."""
-    base_name = pl.col("source_file").str.replace(r"^.*/", "")
-    trust = pl.lit(rules.default_trust, dtype=pl.Int64)
-    for rule in reversed(rules.sources):  # built inside out, so the first rule is tested first
-        conditions = []
-        if rule.match is not None:
-            target = pl.col("source_file") if "/" in rule.match else base_name
-            conditions.append(target.str.contains(_glob_regex(rule.match)).fill_null(False))
-        if rule.type is not None:
-            conditions.append(pl.col("source_type").str.to_lowercase().eq_missing(rule.type))
-        trust = pl.when(pl.all_horizontal(conditions)).then(pl.lit(rule.trust)).otherwise(trust)
-    return trust.cast(pl.Int64)
 
 
 def _validity_rank(validity: str | None) -> pl.Expr:

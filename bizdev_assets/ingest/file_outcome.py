@@ -10,7 +10,9 @@ or was rejected, and why.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import traceback
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -18,8 +20,16 @@ import polars as pl
 
 from bizdev_assets.ingest.canonical import RAW_COLUMNS
 from bizdev_assets.ingest.headers import HeaderMapping
-from bizdev_assets.ingest.readers import FileReadResult, RejectedLine, read_contact_bytes
+from bizdev_assets.ingest.readers import (
+    DEFAULT_LIMITS,
+    FileReadResult,
+    RejectedLine,
+    failed,
+    read_contact_bytes,
+)
+from resources.ingest_limits import IngestLimits
 from resources.landing import LandingFile
+from resources.landing.base import printable
 
 RAW_TABLE = "raw_contact_files"
 FILE_LOG_TABLE = "landing_file_log"
@@ -71,17 +81,66 @@ class FileOutcome:
 
 
 def ingest_file(
-    landing_file: LandingFile, data: bytes, mapping: HeaderMapping, ingested_at: datetime
+    landing_file: LandingFile,
+    data: bytes,
+    mapping: HeaderMapping,
+    ingested_at: datetime,
+    limits: IngestLimits = DEFAULT_LIMITS,
 ) -> FileOutcome:
     """Read one file's bytes into its raw rows and its file-log row; never raises for bad
-    content (a bad file is a rejected outcome, a bad line a row with `read_error`)."""
-    result = read_contact_bytes(data, landing_file.key, mapping)
+    content (a bad file is a rejected outcome, a bad line a row with `read_error`).
+
+    Whatever goes wrong while reading, mapping or assembling this one file (a reader
+    bug included) rejects this file only, with the reason, and the run goes on.
+    """
+    name = landing_file.name
+    try:
+        result = read_contact_bytes(data, name, mapping, limits)
+        rows = rows_for_warehouse(result, ingested_at)
+    except (Exception, RecursionError, MemoryError) as exc:
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        result = failed(
+            name,
+            data,
+            f"{name}: could not be read ({type(exc).__name__}: {str(exc)[:300]}, in "
+            f"{where.name}); the file is skipped and the run went on. Please report it "
+            "to the data team",
+        )
+        rows = rows_for_warehouse(result, ingested_at)
+    _make_printable(result)
+    return FileOutcome(name, result, rows, file_log_row(landing_file, result, ingested_at))
+
+
+def unread_outcome(landing_file: LandingFile, error: str, ingested_at: datetime) -> FileOutcome:
+    """A file refused before its content was read (over the size limit, unreadable):
+    rejected, identified by its name instead of its bytes, so each later run retries it
+    under the same log row."""
+    unread = f"unread\0{landing_file.key}".encode("utf-8", "surrogateescape")
+    pseudo_hash = hashlib.sha256(unread).hexdigest()
+    result = failed(landing_file.name, b"", error, file_hash=pseudo_hash)
+    _make_printable(result)
+    rows = rows_for_warehouse(result, ingested_at)
     return FileOutcome(
-        key=landing_file.key,
-        read=result,
-        rows=rows_for_warehouse(result, ingested_at),
-        log_row=file_log_row(landing_file, result, ingested_at),
+        landing_file.name, result, rows, file_log_row(landing_file, result, ingested_at)
     )
+
+
+def not_stored(outcome: FileOutcome, exc: Exception) -> FileOutcome:
+    """The file whose rows the warehouse refused, as a rejected file (retried next run)."""
+    error = printable(
+        f"{outcome.key}: could not be stored in the warehouse ({type(exc).__name__}: "
+        f"{str(exc)[:300]}); the file is skipped, the run went on, and it is retried on "
+        "the next run",
+        4000,
+    )
+    result = failed(outcome.key, b"", error, file_hash=outcome.read.file_hash)
+    log_row = outcome.log_row.with_columns(
+        status=pl.lit("rejected"),
+        rows_read=pl.lit(0, pl.Int64),
+        lines_rejected=pl.lit(0, pl.Int64),
+        error=pl.lit(error),
+    )
+    return FileOutcome(outcome.key, result, rows_for_warehouse(result, datetime.now()), log_row)
 
 
 @dataclass
@@ -91,12 +150,14 @@ class IngestSummary:
     loaded: list[str] = field(default_factory=list)
     rejected: list[dict[str, str]] = field(default_factory=list)  # file, error
     already_ingested: int = 0
+    ignored: list[dict[str, str]] = field(default_factory=list)  # file, reason
+    bytes_read: int = 0
     rows: int = 0
     previews: list[pl.DataFrame] = field(default_factory=list)
 
     def add(self, outcome: FileOutcome) -> None:
         if outcome.rejected:
-            self.rejected.append({"file": outcome.key, "error": outcome.read.error})
+            self.rejected.append({"file": outcome.key, "error": outcome.read.error or ""})
         else:
             self.loaded.append(outcome.key)
         self.rows += outcome.rows.height
@@ -130,7 +191,7 @@ def _rejected_rows(
             "attributes": [
                 json.dumps({"_raw_line": line.raw_content}, ensure_ascii=False) for line in lines
             ],
-            "read_error": [line.reason for line in lines],
+            "read_error": [printable(line.reason, 2000) for line in lines],
             "ingested_at": [ingested_at] * len(lines),
         },
         schema={k: v for k, v in RAW_TABLE_SCHEMA.items() if k in _REJECTED_COLUMNS},
@@ -146,11 +207,12 @@ def file_log_row(
     landing_file: LandingFile, result: FileReadResult, ingested_at: datetime
 ) -> pl.DataFrame:
     """The file's `landing_file_log` row: loaded or rejected, with counts and the reason."""
+    rows_stored = result.rows.height + len(result.rejected_lines)
     return pl.DataFrame(
         [
             {
                 "file_hash": result.file_hash,
-                "source_file": landing_file.key,
+                "source_file": landing_file.name,
                 "source_type": result.source_type,
                 "size_bytes": landing_file.size,
                 "etag": landing_file.etag,
@@ -158,10 +220,28 @@ def file_log_row(
                 "rows_read": result.rows.height,
                 "lines_rejected": len(result.rejected_lines),
                 "error": result.error,
-                "warnings": json.dumps(result.warnings, ensure_ascii=False),
+                "warnings": json.dumps(_log_warnings(result), ensure_ascii=False),
                 "ingested_at": ingested_at,
-                "normalized_at": None,
+                # A file with no rows has nothing to normalize: it is never left pending.
+                "normalized_at": None if result.error or rows_stored else ingested_at,
             }
         ],
         schema=FILE_LOG_SCHEMA,
     )
+
+
+def _make_printable(result: FileReadResult) -> None:
+    """Messages may quote headers, sheet names and cells: no control character in them
+    reaches a log line, a terminal or the file log."""
+    result.error = printable(result.error, 4000) if result.error else None
+    result.warnings = [printable(w, 2000) for w in result.warnings]
+
+
+def _log_warnings(result: FileReadResult) -> list[str]:
+    warnings = list(result.warnings)
+    if result.blank_lines:
+        warnings.append(
+            f"{result.source_file}: {result.blank_lines:,} blank line(s) skipped (empty, or "
+            "only delimiters)"
+        )
+    return warnings

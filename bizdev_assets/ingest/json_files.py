@@ -2,23 +2,40 @@
 
 Web forms and CRM APIs nest values (`fields.email`, `properties.firstname`), so each
 record is flattened to dotted keys; header mapping matches on the last segment.
+
+One bad record never costs the file: an array is read element by element and NDJSON
+line by line, so a record nested past `max_json_depth`, one Python's parser gives up on,
+or one that is not an object is rejected on its own. Numbers are kept as written (a
+4,300-digit id is text, not an integer Python refuses to convert).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import polars as pl
 
+from bizdev_assets.ingest.json_records import (
+    DECODER,
+    TooDeep,
+    flatten,
+    json_type,
+    skip_value,
+    unreadable_reason,
+)
 from bizdev_assets.ingest.parsed import (
     ParsedFile,
     ParsedSheet,
     RejectedLine,
+    SheetChunk,
     UnreadableFile,
+    rows_per_chunk,
     string_frame,
 )
-from bizdev_assets.ingest.text_files import decode_text
+from bizdev_assets.ingest.text_decoding import decode_text, physical_lines
+from resources.ingest_limits import IngestLimits
 
 # Envelope keys APIs put the record list under, in order of preference.
 _ENVELOPE_KEYS = ("contacts", "data", "records", "results", "items", "rows", "leads")
@@ -26,95 +43,173 @@ _NOT_RECORDS = (
     "is not a JSON array of records or NDJSON (one object per line); export the "
     "contacts as a JSON array of objects, or as NDJSON"
 )
+_WS = " \t\r\n"
+
+Record = tuple[int, Any, str]  # source row, parsed value (or the error), raw text
 
 
-def read_json(data: bytes, suffix: str) -> ParsedFile:
+def read_json(data: bytes, suffix: str, limits: IngestLimits) -> ParsedFile:
     """Read `.json`/`.ndjson`/`.jsonl`; a `.json` holding one object per line is NDJSON."""
-    text, decode_warning = decode_text(data)
+    text, decode_warnings = decode_text(data)
     if suffix in (".ndjson", ".jsonl"):
-        parsed = _read_ndjson(text)
+        parsed, records = ParsedFile(source_type="ndjson"), _ndjson_records(text)
+    elif text.lstrip(_WS).startswith("["):
+        parsed, records = ParsedFile(source_type="json"), _array_records(text)
     else:
         try:
-            document = json.loads(text)
+            document = DECODER.decode(text)
         except json.JSONDecodeError as exc:
             if not _first_line_is_object(text):
                 raise UnreadableFile(
                     f"is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); "
                     "fix the file or re-export it"
                 ) from exc
-            parsed = _read_ndjson(text)
+            parsed, records = ParsedFile(source_type="ndjson"), _ndjson_records(text)
+        except (RecursionError, ValueError) as exc:
+            raise UnreadableFile(f"could not be parsed ({unreadable_reason(exc)})") from exc
         else:
-            parsed = _read_document(document)
-    if decode_warning:
-        parsed.warnings.insert(0, decode_warning)
-    if parsed.sheets[0].frame.height == 0 and not parsed.rejected:
-        parsed.warnings.append("holds no records")
+            elements = _unwrap(document)
+            parsed = ParsedFile(source_type="json")
+            records = ((i + 1, v, "") for i, v in enumerate(elements))
+    parsed.warnings.extend(decode_warnings)
+    parsed.sheets.append(ParsedSheet(sheet=None, chunks=_chunks(records, parsed, limits)))
     return parsed
 
 
-def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, str | None]:
-    """Flatten nested objects to dotted keys; every leaf becomes text (or null).
-
-    Booleans become "true"/"false" and lists become JSON text, so nothing is lost
-    and normalization sees one type.
-    """
-    flat: dict[str, str | None] = {}
-    for key, value in record.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict) and value:
-            flat.update(flatten(value, f"{name}."))
-        elif value is None:
-            flat[name] = None
-        elif isinstance(value, bool):
-            flat[name] = "true" if value else "false"
-        elif isinstance(value, str):
-            flat[name] = value
-        elif isinstance(value, int | float):
-            flat[name] = str(value)
+def _chunks(
+    records: Iterable[Record], parsed: ParsedFile, limits: IngestLimits
+) -> Iterator[SheetChunk]:
+    """Flattened records in chunks, each chunk with the keys its records use."""
+    kind = "line" if parsed.source_type == "ndjson" else "array element"
+    all_keys: set[str] = set()
+    keys: dict[str, int] = {}
+    rows: list[dict[str, str | None]] = []
+    numbers: list[int] = []
+    read = 0
+    for number, value, raw in records:
+        reason = None
+        if isinstance(value, RecursionError):
+            value = TooDeep()
+        if isinstance(value, TooDeep):
+            reason = _too_deep(kind, number, limits)
+        elif isinstance(value, BaseException):
+            reason = f"invalid JSON: {unreadable_reason(value)}"
+        elif not isinstance(value, dict):
+            reason = f"{kind} {number} is not an object (found {json_type(value)})"
         else:
-            flat[name] = json.dumps(value, ensure_ascii=False)
-    return flat
+            try:
+                flat = flatten(value, limits.max_json_depth)
+            except (TooDeep, RecursionError):
+                reason = _too_deep(kind, number, limits)
+        if reason:
+            shown = raw or _dumped(value)
+            parsed.rejected.append(RejectedLine(None, number, reason, shown))
+            continue
+        keys.update((k, 0) for k in flat if k not in keys)
+        all_keys.update(flat)
+        if len(all_keys) > limits.max_columns:
+            raise UnreadableFile(
+                f"has more than {limits.max_columns:,} distinct keys (columns) by {kind} "
+                f"{number}; {limits.how_to_raise('max_columns')}. Keep only the contact fields."
+            )
+        rows.append(flat)
+        numbers.append(number)
+        read += 1
+        if len(rows) >= rows_per_chunk(len(keys)):
+            yield _chunk(list(keys), rows, numbers)
+            keys, rows, numbers = {}, [], []
+    if rows or read == 0:
+        yield _chunk(list(keys), rows, numbers)
+    if parsed.rejected:
+        parsed.warnings.append(
+            f"{len(parsed.rejected)} malformed {kind}(s) skipped; see rejected lines"
+        )
+    elif read == 0:
+        parsed.warnings.append("holds no records")
 
 
-def _json_type(value: Any) -> str:
-    names = {bool: "boolean", int: "number", float: "number", str: "string", list: "array"}
-    return "null" if value is None else names.get(type(value), type(value).__name__)
+def _too_deep(kind: str, number: int, limits: IngestLimits) -> str:
+    return (
+        f"{kind} {number} is nested more than {limits.max_json_depth} levels deep; "
+        f"{limits.how_to_raise('max_json_depth')}, or flatten the record"
+    )
+
+
+def _chunk(headers: list[str], rows: list[dict], numbers: list[int]) -> SheetChunk:
+    return SheetChunk(
+        headers=headers,
+        frame=string_frame(len(headers), [[row.get(h) for h in headers] for row in rows]),
+        source_rows=pl.Series("source_row", numbers, dtype=pl.Int64),
+    )
+
+
+def _dumped(value: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (RecursionError, ValueError, TypeError):
+        return str(value)[:1000]
 
 
 def _first_line_is_object(text: str) -> bool:
     first = text.lstrip().split("\n", 1)[0]
     try:
-        return isinstance(json.loads(first), dict)
-    except json.JSONDecodeError:
+        return isinstance(DECODER.decode(first), dict)
+    except (json.JSONDecodeError, RecursionError, ValueError):
         return False
 
 
-def _read_document(document: Any) -> ParsedFile:
-    records = document if isinstance(document, list) else _unwrap(document)
-    parsed = ParsedFile(source_type="json")
-    good: list[dict[str, str | None]] = []
-    numbers: list[int] = []
-    for index, element in enumerate(records):
-        if isinstance(element, dict):
-            good.append(flatten(element))
-            numbers.append(index + 1)
+def _ndjson_records(text: str) -> Iterator[Record]:
+    for number, line in enumerate(physical_lines(text), start=1):
+        content = line.strip()
+        if not content:
+            continue
+        try:
+            value: Any = DECODER.decode(content)
+        except (json.JSONDecodeError, RecursionError, ValueError) as exc:
+            value = exc
+        yield number, value, line.rstrip("\r\n")
+
+
+def _array_records(text: str) -> Iterator[Record]:
+    """The elements of a top-level array, one at a time; a bad element is yielded as its
+    error (with its raw text) and reading goes on after it."""
+    pos = len(text) - len(text.lstrip(_WS)) + 1
+    index = 0
+    while True:
+        pos = _skip_ws(text, pos)
+        if pos >= len(text):
+            raise UnreadableFile("is not valid JSON (the array is not closed); fix or re-export it")
+        if text[pos] == "]" and index == 0:
+            return
+        index += 1
+        try:
+            value, end = DECODER.raw_decode(text, pos)
+        except (json.JSONDecodeError, RecursionError, ValueError) as exc:
+            end = skip_value(text, pos)
+            value = exc
+        yield index, value, text[pos:end] if isinstance(value, BaseException) else ""
+        pos = _skip_ws(text, end)
+        if pos < len(text) and text[pos] == ",":
+            pos += 1
+        elif pos < len(text) and text[pos] == "]":
+            return
         else:
-            parsed.rejected.append(
-                RejectedLine(
-                    None,
-                    index + 1,
-                    f"array element {index + 1} is not an object (found {_json_type(element)})",
-                    json.dumps(element, ensure_ascii=False),
-                )
+            raise UnreadableFile(
+                f"is not valid JSON (after array element {index}, expected ',' or ']'); "
+                "fix or re-export it"
             )
-    parsed.sheets.append(_sheet(good, numbers))
-    return parsed
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in _WS:
+        pos += 1
+    return pos
 
 
 def _unwrap(document: Any) -> list[Any]:
     """Find the record list inside an API envelope like `{"results": [...], "paging": ..}`."""
     if not isinstance(document, dict):
-        raise UnreadableFile(f"{_NOT_RECORDS} (found a single {_json_type(document)})")
+        raise UnreadableFile(f"{_NOT_RECORDS} (found a single {json_type(document)})")
     for key in _ENVELOPE_KEYS:
         if isinstance(document.get(key), list):
             return document[key]
@@ -130,41 +225,4 @@ def _unwrap(document: Any) -> list[Any]:
     raise UnreadableFile(
         f"{_NOT_RECORDS} (found several lists of records: {', '.join(lists)}); "
         "keep only the contacts list"
-    )
-
-
-def _read_ndjson(text: str) -> ParsedFile:
-    parsed = ParsedFile(source_type="ndjson")
-    good: list[dict[str, str | None]] = []
-    numbers: list[int] = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        content = line.strip()
-        if not content:
-            continue
-        try:
-            value = json.loads(content)
-        except json.JSONDecodeError as exc:
-            reason = f"invalid JSON: {exc.msg} (column {exc.colno})"
-        else:
-            if isinstance(value, dict):
-                good.append(flatten(value))
-                numbers.append(number)
-                continue
-            reason = f"line is not a JSON object (found {_json_type(value)})"
-        parsed.rejected.append(RejectedLine(None, number, reason, line.rstrip("\r")))
-    if parsed.rejected:
-        parsed.warnings.append(
-            f"{len(parsed.rejected)} malformed line(s) skipped; see rejected lines"
-        )
-    parsed.sheets.append(_sheet(good, numbers))
-    return parsed
-
-
-def _sheet(records: list[dict[str, str | None]], numbers: list[int]) -> ParsedSheet:
-    headers = list(dict.fromkeys(key for record in records for key in record))
-    rows = [[record.get(h) for h in headers] for record in records]
-    return ParsedSheet(
-        sheet=None,
-        frame=string_frame(headers, rows),
-        source_rows=pl.Series("source_row", numbers, dtype=pl.Int64),
     )

@@ -1,27 +1,29 @@
 """Read any contact file a sales team drops into the raw canonical frame.
 
 `read_contact_bytes` is the one entry point (files on disk and objects streamed from
-S3 both arrive as bytes). It picks the format reader, maps each sheet's headers onto
-the canonical fields and adds provenance, so every format yields the same columns:
-`canonical.RAW_COLUMNS`. Bad content never raises: a bad record becomes a
-`RejectedLine`, a bad file a result with `error` set and no rows.
+S3 both arrive as bytes). It picks the format reader by what the bytes are (a workbook
+named .csv is read as one, a legacy .xls or binary file is refused by name, not dumped
+into the message), maps each chunk's headers onto the canonical fields (`raw_rows.py`)
+and adds provenance, so every format yields the same columns: `canonical.RAW_COLUMNS`.
+Bad content never raises: a bad record becomes a `RejectedLine`, a bad file a result
+with `error` set and no rows.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import polars as pl
 
-from bizdev_assets.ingest.canonical import CANONICAL_FIELDS, RAW_COLUMNS
-from bizdev_assets.ingest.excel_files import read_workbook
-from bizdev_assets.ingest.headers import RECORD_ID, ColumnPlan, HeaderMapping
+from bizdev_assets.ingest.excel_files import LEGACY_XLS_MAGIC, read_workbook
+from bizdev_assets.ingest.headers import ColumnPlan, HeaderMapping
 from bizdev_assets.ingest.json_files import read_json
-from bizdev_assets.ingest.parsed import ParsedFile, ParsedSheet, RejectedLine, UnreadableFile
+from bizdev_assets.ingest.parsed import ParsedFile, RejectedLine, UnreadableFile
+from bizdev_assets.ingest.raw_rows import RAW_SCHEMA, Provenance, to_raw
 from bizdev_assets.ingest.text_files import read_delimited
+from resources.ingest_limits import IngestLimits
 
 __all__ = [
     "RAW_SCHEMA",
@@ -36,12 +38,11 @@ __all__ = [
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
     {".csv", ".tsv", ".txt", ".xlsx", ".json", ".ndjson", ".jsonl"}
 )
-RAW_SCHEMA: dict[str, pl.DataType] = {
-    name: pl.Int64() if name == "source_row" else pl.String() for name in RAW_COLUMNS
-}
-_TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
+DEFAULT_LIMITS = IngestLimits()
 _JSON_SUFFIXES = frozenset({".json", ".ndjson", ".jsonl"})
 _ZIP_MAGIC = b"PK\x03\x04"
+_BINARY_SAMPLE = 8192
+_TEXT_CONTROLS = frozenset(b"\t\n\r\f\x1a\x00")  # NUL: UTF-16 text, or padding removed later
 
 
 @dataclass
@@ -55,9 +56,12 @@ class FileReadResult:
     rejected_lines: list[RejectedLine] = field(default_factory=list)
     error: str | None = None  # whole-file rejection, names the file, problem and fix
     warnings: list[str] = field(default_factory=list)
+    blank_lines: int = 0  # empty or delimiter-only lines skipped
 
 
-def read_contact_file(path: Path, root: Path, mapping: HeaderMapping) -> FileReadResult:
+def read_contact_file(
+    path: Path, root: Path, mapping: HeaderMapping, limits: IngestLimits = DEFAULT_LIMITS
+) -> FileReadResult:
     """Read a file from disk; `source_file` is its path relative to `root` (posix)."""
     try:
         source_file = path.relative_to(root).as_posix()
@@ -66,36 +70,41 @@ def read_contact_file(path: Path, root: Path, mapping: HeaderMapping) -> FileRea
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return _failed(
+        return failed(
             source_file,
             b"",
-            _guess_type(source_file),
             f"{source_file}: could not be read ({exc.strerror or exc}); check that the file "
             "still exists and is readable, then run again",
         )
-    return read_contact_bytes(data, source_file, mapping)
+    return read_contact_bytes(data, source_file, mapping, limits)
 
 
-def read_contact_bytes(data: bytes, source_file: str, mapping: HeaderMapping) -> FileReadResult:
-    """Read one file's bytes; never raises for bad content (see module docstring)."""
+def read_contact_bytes(
+    data: bytes,
+    source_file: str,
+    mapping: HeaderMapping,
+    limits: IngestLimits = DEFAULT_LIMITS,
+) -> FileReadResult:
+    """Read one file's bytes; never raises for bad content (see module docstring).
+
+    `source_file` is the printable name stored with the rows (`LandingFile.name`).
+    """
     suffix = PurePosixPath(source_file).suffix.lower()
-    source_type = _guess_type(source_file)
     if not data or data.isspace():
         what = "0 bytes" if not data else "only whitespace"
-        return _failed(
+        return failed(
             source_file,
             data,
-            source_type,
             f"{source_file} is empty ({what}); re-export it from the source system and "
             "drop it again",
         )
     if suffix not in SUPPORTED_SUFFIXES:
-        return _failed(
+        hint = " (a legacy Excel workbook: save it as .xlsx)" if suffix == ".xls" else ""
+        return failed(
             source_file,
             data,
-            source_type,
-            f"{source_file}: unsupported file type {suffix or '(no extension)'!r}; save it "
-            f"as one of {', '.join(sorted(SUPPORTED_SUFFIXES))}",
+            f"{source_file}: unsupported file type {suffix or '(no extension)'!r}{hint}; "
+            f"save it as one of {', '.join(sorted(SUPPORTED_SUFFIXES))}",
         )
 
     def score(headers: list[str]) -> int:
@@ -103,116 +112,94 @@ def read_contact_bytes(data: bytes, source_file: str, mapping: HeaderMapping) ->
 
     notes: list[str] = []
     try:
+        if data.startswith(LEGACY_XLS_MAGIC):
+            raise UnreadableFile(
+                f"is a legacy Excel .xls workbook despite its {suffix} name (or another "
+                "OLE file), which is not supported; open it in Excel and save it as .xlsx "
+                "or CSV"
+            )
         if data.startswith(_ZIP_MAGIC) and suffix != ".xlsx":
             notes.append(f"{source_file}: is an Excel workbook despite its name; read as .xlsx")
-            parsed = read_workbook(data, score)
+            parsed = read_workbook(data, score, limits)
         elif suffix == ".xlsx":
-            parsed = read_workbook(data, score)
-        elif suffix in _JSON_SUFFIXES:
-            parsed = read_json(data, suffix)
+            parsed = read_workbook(data, score, limits)
         else:
-            parsed = read_delimited(data, suffix, score)
+            _refuse_binary(data)
+            if suffix in _JSON_SUFFIXES:
+                parsed = read_json(data, suffix, limits)
+            else:
+                parsed = read_delimited(data, suffix, score, limits)
+        return _assemble(parsed, data, source_file, mapping, limits, notes)
     except UnreadableFile as exc:
-        return _failed(source_file, data, source_type, f"{source_file} {exc}")
-    except Exception as exc:  # a reader bug must not take the whole run down
-        return _failed(
-            source_file,
-            data,
-            source_type,
-            f"{source_file}: could not be read ({type(exc).__name__}: {exc}); "
-            "please report this file to the data team",
+        return failed(source_file, data, f"{source_file} {exc}")
+
+
+def _refuse_binary(data: bytes) -> None:
+    """A text reader is never handed an image, a PDF or an archive: its bytes would end
+    up in the error message and the quarantine."""
+    sample = bytes(data[:_BINARY_SAMPLE])
+    controls = sum(1 for byte in sample if byte < 0x20 and byte not in _TEXT_CONTROLS)
+    utf16 = sample.count(0) > len(sample) // 4
+    if controls > max(8, len(sample) // 100) and not utf16:
+        raise UnreadableFile(
+            f"is not a text file ({controls} control bytes in its first {len(sample):,}): "
+            "it looks like a binary file given a text name; export the contacts as CSV, "
+            "JSON or .xlsx"
         )
-    return _assemble(parsed, data, source_file, mapping, notes)
 
 
 def _assemble(
-    parsed: ParsedFile, data: bytes, source_file: str, mapping: HeaderMapping, notes: list[str]
+    parsed: ParsedFile,
+    data: bytes,
+    source_file: str,
+    mapping: HeaderMapping,
+    limits: IngestLimits,
+    notes: list[str],
 ) -> FileReadResult:
     file_hash = hashlib.sha256(data).hexdigest()
-    warnings = notes + [f"{source_file}: {w}" for w in parsed.warnings]
-    frames = []
+    frames: list[pl.DataFrame] = []
+    rejected: list[RejectedLine] = []
+    plan_warnings: dict[str, None] = {}
+    blank = 0
+    plans: dict[tuple[str, ...], ColumnPlan] = {}
     for sheet in parsed.sheets:
-        plan = mapping.plan(sheet.frame.columns, source_file)
-        where = f"{source_file}" + (f" sheet {sheet.sheet!r}" if sheet.sheet else "")
-        warnings.extend(f"{where}: {w}" for w in plan.warnings)
-        frames.append(_to_raw(sheet, plan, file_hash, source_file, parsed.source_type))
-    rows = pl.concat(frames) if frames else pl.DataFrame(schema=RAW_SCHEMA)
+        where = source_file + (f" sheet {sheet.sheet!r}" if sheet.sheet else "")
+        origin = Provenance(file_hash, source_file, parsed.source_type, sheet.sheet)
+        for chunk in sheet.chunks:  # a generator may parse as it goes
+            key = tuple(chunk.headers)
+            if key not in plans:
+                plans[key] = mapping.plan(chunk.headers, source_file)
+                plan_warnings.update(dict.fromkeys(f"{where}: {w}" for w in plans[key].warnings))
+            raw = to_raw(chunk, plans[key], origin, limits)
+            frames.append(raw.rows)
+            rejected.extend(raw.rejected)
+            blank += raw.blank
+    warnings = notes + [f"{source_file}: {w}" for w in parsed.warnings] + list(plan_warnings)
     return FileReadResult(
         source_file=source_file,
         file_hash=file_hash,
         source_type=parsed.source_type,
-        rows=rows,
-        rejected_lines=parsed.rejected,
+        rows=pl.concat(frames) if frames else pl.DataFrame(schema=RAW_SCHEMA),
+        rejected_lines=parsed.rejected + rejected,
         warnings=warnings,
+        blank_lines=parsed.blank_lines + blank,
     )
 
 
-def _to_raw(
-    sheet: ParsedSheet, plan: ColumnPlan, file_hash: str, source_file: str, source_type: str
-) -> pl.DataFrame:
-    """Select and rename a sheet's columns into RAW_COLUMNS; "" becomes null.
-
-    Records with no value at all (a line of bare delimiters) are dropped.
-    """
-    if sheet.frame.height == 0 or sheet.frame.width == 0:
-        return pl.DataFrame(schema=RAW_SCHEMA)
-    by_target = {target: header for header, target in plan.mapping.items()}
-
-    def cell(header: str | None) -> pl.Expr:
-        if header is None:
-            return pl.lit(None, dtype=pl.String)
-        column = pl.col(header)
-        return pl.when(column != "").then(column)
-
-    columns = {
-        "file_hash": pl.lit(file_hash, dtype=pl.String),
-        "source_file": pl.lit(source_file, dtype=pl.String),
-        "source_type": pl.lit(source_type, dtype=pl.String),
-        "source_sheet": pl.lit(sheet.sheet, dtype=pl.String),
-        "source_row": pl.lit(sheet.source_rows),
-        "source_record_id": cell(by_target.get(RECORD_ID)),
-        "attributes": _attributes_json(plan.unmapped(sheet.frame.columns)),
-        **{name: cell(by_target.get(name)) for name in CANONICAL_FIELDS},
-    }
-    raw = sheet.frame.select(**{name: columns[name] for name in RAW_COLUMNS})
-    values = ["source_record_id", "attributes", *CANONICAL_FIELDS]
-    return raw.filter(pl.any_horizontal(pl.col(values).is_not_null())).cast(RAW_SCHEMA)
-
-
-def _attributes_json(headers: list[str]) -> pl.Expr:
-    """`{"header": "value", ...}` of the non-empty unmapped cells, else null.
-
-    Built in polars rather than per-row json.dumps (a million rows would take seconds)
-    but produces the same text as json.dumps(..., ensure_ascii=False).
-    """
-    if not headers:
-        return pl.lit(None, dtype=pl.String)
-    pairs = []
-    for header in headers:
-        key = json.dumps(header, ensure_ascii=False)
-        value = (
-            pl.struct(pl.col(header).alias(""))
-            .struct.json_encode()
-            .str.strip_prefix('{"":')
-            .str.strip_suffix("}")
-        )
-        present = pl.col(header).is_not_null() & (pl.col(header) != "")
-        pairs.append(pl.when(present).then(pl.lit(f"{key}: ") + value))
-    body = pl.concat_str(pairs, separator=", ", ignore_nulls=True)
-    return pl.when(body != "").then(pl.lit("{") + body + pl.lit("}"))
-
-
-def _failed(source_file: str, data: bytes, source_type: str, error: str) -> FileReadResult:
+def failed(
+    source_file: str, data: bytes, error: str, file_hash: str | None = None
+) -> FileReadResult:
+    """A rejected file's result: no rows, the reason; `file_hash` when not its bytes'."""
     return FileReadResult(
         source_file=source_file,
-        file_hash=hashlib.sha256(data).hexdigest(),
-        source_type=source_type,
+        file_hash=file_hash or hashlib.sha256(data).hexdigest(),
+        source_type=guess_type(source_file),
         rows=pl.DataFrame(schema=RAW_SCHEMA),
         error=error,
     )
 
 
-def _guess_type(source_file: str) -> str:
+def guess_type(source_file: str) -> str:
     """The source_type a file's name suggests, used when its content cannot tell."""
     suffix = PurePosixPath(source_file).suffix.lower()
     if suffix in (".ndjson", ".jsonl"):

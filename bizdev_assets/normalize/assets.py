@@ -13,6 +13,7 @@ import dagster as dg
 import polars as pl
 
 from bizdev_assets.ingest.file_outcome import FILE_LOG_TABLE, RAW_TABLE
+from bizdev_assets.masking import mask_reason
 from bizdev_assets.metadata import markdown_table, table_metadata
 from bizdev_assets.normalize.batch import NormalizedBatch, normalize_batch
 from bizdev_assets.normalize.columns import NORMALIZED_TABLE, QUARANTINE_TABLE
@@ -87,7 +88,7 @@ def contacts_normalized(context: dg.AssetExecutionContext, warehouse: Warehouse)
     elif batch.failures:
         context.log.error(
             f"{len(batch.held_back)} file(s) break the contract and stay pending: "
-            + "; ".join(f"{f}: {msgs[0]}" for f, msgs in batch.failures.items())
+            + "; ".join(f"{f}: {mask_reason(msgs[0])}" for f, msgs in batch.failures.items())
         )
     if batch.file_hashes:
         _store(warehouse, batch, datetime.now(UTC).replace(tzinfo=None))
@@ -136,18 +137,20 @@ def _store(warehouse: Warehouse, batch: NormalizedBatch, now: datetime) -> None:
 
 
 def _contract_check(batch: NormalizedBatch) -> dg.AssetCheckResult:
-    # Files that break the contract are held back (never stored), so the table itself
-    # always satisfies it: the check warns rather than blocks the files that passed.
+    # Files that break the contract are held back (never stored), and a broken contract
+    # blocks downstream (docs/pipeline.md): ERROR, so the blocking check stops the run.
     failures = batch.failures
     return dg.AssetCheckResult(
         check_name=CONTRACT_CHECK,
         asset_key=NORMALIZED_TABLE,
         passed=not failures,
-        severity=dg.AssetCheckSeverity.WARN if failures else dg.AssetCheckSeverity.ERROR,
+        severity=dg.AssetCheckSeverity.ERROR,
         metadata={
             "rows_stored": batch.normalized.height,
             "files_held_back": ", ".join(failures),
-            "failures": "\n".join(f"{f}: {m}" for f, msgs in failures.items() for m in msgs[:5]),
+            "failures": "\n".join(
+                f"{f}: {mask_reason(m)}" for f, msgs in failures.items() for m in msgs[:5]
+            ),
         },
     )
 
@@ -155,7 +158,9 @@ def _contract_check(batch: NormalizedBatch) -> dg.AssetCheckResult:
 def _reasons(quarantined: pl.DataFrame) -> dict[str, dg.MetadataValue]:
     if quarantined.is_empty():
         return {}
-    counts = quarantined.group_by("reason").len("rows").sort("rows", descending=True).head(10)
+    by_reason = quarantined.group_by("reason").len("rows")
+    masked = by_reason.with_columns(pl.col("reason").map_elements(mask_reason, pl.String))
+    counts = masked.group_by("reason").agg(pl.sum("rows")).sort("rows", descending=True).head(10)
     return {"reasons": dg.MetadataValue.md(markdown_table(counts))}
 
 

@@ -27,9 +27,9 @@ from bizdev_assets.normalize.geography import country_columns
 from bizdev_assets.normalize.names import fix_case, name_columns
 from bizdev_assets.normalize.phones import phone_columns
 from bizdev_assets.normalize.text import (
-    FORMULA_PATTERN,
     clean_text_expr,
     empty_to_null_expr,
+    formula_like,
     map_unique,
     quote_expr,
 )
@@ -100,7 +100,7 @@ def _clean_fields(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.Series]]:
         empty_to_null_expr(f) for f in CANONICAL_FIELDS
     )
     notes = []
-    formula = {f: pl.col(f).str.contains(FORMULA_PATTERN) for f in CANONICAL_FIELDS}
+    formula = {f: formula_like(pl.col(f)) for f in CANONICAL_FIELDS}
     note_exprs = [
         pl.when(formula[f]).then(
             pl.lit(f"{f}: formula-like value ") + quote_expr(pl.col(f)) + pl.lit(" ignored")

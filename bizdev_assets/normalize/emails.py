@@ -155,7 +155,9 @@ def _clean_email_expr(expr: pl.Expr) -> pl.Expr:
     lowered = expr.str.to_lowercase()
     bracketed = lowered.str.extract(r"<([^<>]*)>", 1)
     inner = pl.coalesce(bracketed, lowered)
-    return inner.str.strip_chars(" \"'`;,").str.replace(r"^mailto:", "").str.strip_chars(" \"'`;,")
+    # A quoted local part ("a b"@x.com) keeps its quotes, so validation names the problem.
+    quotes = pl.when(inner.str.contains('"@')).then(pl.lit(" '`;,")).otherwise(pl.lit(" \"'`;,"))
+    return inner.str.strip_chars(quotes).str.replace(r"^mailto:", "").str.strip_chars(quotes)
 
 
 def _is_nfc(expr: pl.Expr) -> pl.Expr:

@@ -14,9 +14,23 @@ from typing import Any
 
 import polars as pl
 
-# A spreadsheet would evaluate these: "=HYPERLINK(..)", "@SUM(..)", "+cmd", "-cmd".
-# "+49 89 ..." and "-" followed by a digit are left alone, so phone numbers survive.
-FORMULA_PATTERN = r"^(?:=|@|[+\-]\p{L})"
+# A spreadsheet runs a cell starting with = + - @ tab or CR as a formula (OWASP "CSV
+# injection": "=HYPERLINK(..)", "@SUM(..)", "-2+3+cmd|' /C calc'!A0"). A value that is
+# only a number as phones are written ("+49 89 1234", "-1", "+1 (415) 555-0134 x12") is
+# not a formula, so phone numbers survive.
+FORMULA_START = r"^[=+\-@\t\r]"
+_NUMBER_LIKE = r"^[+\-]?[\d\s().\-/]*(?:(?:ext\.?|x|#)\s*\d+)?$"
+
+
+def formula_like(expr: pl.Expr) -> pl.Expr:
+    """True where a spreadsheet would run the text as a formula."""
+    return expr.str.contains(FORMULA_START) & ~expr.str.contains(_NUMBER_LIKE)
+
+
+def is_formula_like(value: str) -> bool:
+    """Scalar twin of `formula_like`."""
+    return pl.select(formula_like(pl.lit(value, dtype=pl.String))).item()
+
 
 # Zero-width characters and controls other than whitespace are dropped; any other
 # whitespace run becomes one space. The patterns only match where there is something

@@ -32,6 +32,10 @@ class CrmAuthError(CrmError):
     """The CRM refused the credentials; the message names the setting to fix."""
 
 
+class CrmPermissionError(CrmError):
+    """The credentials work but may not do this (a missing scope or user permission)."""
+
+
 @dataclass(frozen=True)
 class CrmRecord:
     """One record as the CRM holds it."""
@@ -54,6 +58,12 @@ class WriteResult:
     created: bool | None = None  # True = new record, False = updated existing, None = unknown
     error: str | None = None  # the CRM's own error message when not ok
     not_found: bool = False  # the record is gone from the CRM (deleted / archived / merged)
+    # Sending the same row again will fail the same way (a validation error, a value the
+    # CRM refuses), as opposed to a failure of the moment (a timeout, a lock, a limit).
+    permanent: bool = False
+    # The CRM refused the whole call, not this row (e.g. HubSpot's 400 for one bad input):
+    # the row itself may be fine, so splitting the batch can get it through.
+    whole_batch: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,20 @@ class PropertySpec:
     length: int | None = None  # max characters when the CRM limits it
     options: tuple[str, ...] = ()  # allowed values of an enumeration / picklist
     read_only: bool = False
+
+
+@dataclass(frozen=True)
+class NewProperty:
+    """A custom property / field the sync needs and `bizdev crm setup` creates."""
+
+    name: str  # HubSpot `bizdev_contact_id`, Salesforce `Bizdev_Id__c`
+    label: str
+    type: PropertyType  # string | number | bool | date | datetime
+    length: int | None = None  # strings (Salesforce Text needs one)
+    precision: int | None = None  # numbers: digits in all (Salesforce Number)
+    scale: int | None = None  # numbers: digits after the point
+    unique: bool = False  # unique, and (Salesforce) an External ID an upsert can match on
+    description: str = ""
 
 
 class CrmClient(Protocol):
@@ -81,6 +105,20 @@ class CrmClient(Protocol):
 
     def describe(self, object_type: ObjectType) -> dict[str, PropertySpec]:
         """The object's properties, for validating a field mapping before any write."""
+        ...
+
+    def custom_properties(self, object_type: ObjectType) -> set[str]:
+        """Names of the custom properties / fields that exist, including those the user
+        cannot see (Salesforce field-level security), so setup never creates one twice."""
+        ...
+
+    def create_property(self, object_type: ObjectType, prop: NewProperty) -> None:
+        """Create one custom property / field. Raises `CrmPermissionError` when the
+        credentials may not change the CRM's schema."""
+        ...
+
+    def manual_steps(self, object_type: ObjectType, prop: NewProperty) -> str:
+        """How an admin creates `prop` by hand in the CRM's own settings."""
         ...
 
     def pull(

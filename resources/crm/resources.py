@@ -29,6 +29,8 @@ class CrmResource(dg.ConfigurableResource):
     lookback_minutes: float = 5.0
     max_retries: int = 6
     backoff_seconds: float = 1.0
+    max_retry_after_seconds: float = 120.0  # a longer Retry-After fails the call at once
+    allow_insecure_http: bool = False  # BIZDEV_ALLOW_INSECURE_HTTP=1: http:// for test servers
 
     crm_type: str = ""
 
@@ -70,6 +72,8 @@ class HubSpotResource(CrmResource):
             self.api_base,
             max_retries=self.max_retries,
             backoff_seconds=self.backoff_seconds,
+            max_retry_after_seconds=self.max_retry_after_seconds,
+            allow_insecure_http=self.allow_insecure_http,
         )
 
 
@@ -112,4 +116,5 @@ class SalesforceResource(CrmResource):
             ca_bundle=self.ca_bundle,
             max_retries=self.max_retries,
             backoff_seconds=self.backoff_seconds,
+            max_retry_after_seconds=self.max_retry_after_seconds,
         )

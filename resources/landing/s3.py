@@ -9,8 +9,6 @@ bizdev setting. Objects are read straight from the bucket; nothing is copied loc
 from __future__ import annotations
 
 import calendar
-import hashlib
-import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,7 +30,17 @@ from botocore.utils import parse_timestamp
 from dagster_aws.s3.sensor import get_objects
 from pydantic import PrivateAttr
 
-from resources.landing.base import LandingFile, LandingUnavailable, LandingZone, is_landing_key
+from resources.landing.base import (
+    FileTooLarge,
+    IgnoredEntry,
+    LandingFile,
+    LandingScan,
+    LandingUnavailable,
+    LandingZone,
+    display_name,
+    ignored_reason,
+)
+from resources.landing.s3_cursor import BucketCursor, Listed
 
 READ_CHUNK_BYTES = 8 * 1024 * 1024
 
@@ -59,6 +67,10 @@ class S3Landing(LandingZone):
     # (uploads slower than this, e.g. huge multipart ones, could be missed by the sensor;
     # the ingest asset, which lists everything, still reads them on its next run).
     settle_seconds: int = 60
+    # Seconds a sensor tick spends listing, frontier and sweep (s3_cursor.py): a key
+    # that sorts before the newest one, or an object rewritten in place, is found within
+    # one sweep of the bucket, (objects / 1,000) list calls spread over ticks.
+    sweep_seconds: float = 1.0
 
     _client: Any = PrivateAttr(default=None)
 
@@ -81,70 +93,84 @@ class S3Landing(LandingZone):
         prefix = self.prefix.strip("/")
         return f"{prefix}/" if prefix else ""
 
-    def list_files(self) -> list[LandingFile]:
-        return sorted(self._list(), key=lambda f: f.key)
+    def scan(self) -> LandingScan:
+        files, ignored = [], []
+        for key, obj in self._list():
+            why = ignored_reason(key)
+            if why is None:
+                files.append(obj)
+            elif why:
+                ignored.append(IgnoredEntry(display_name(key), why))
+        return LandingScan(sorted(files, key=lambda f: f.key), ignored)
 
-    def read_bytes(self, key: str) -> bytes:
-        """The object's bytes, streamed in chunks rather than read in one call."""
+    def read_bytes(self, key: str, max_bytes: int | None = None) -> bytes:
+        """The object's bytes, streamed in chunks into one buffer of its size (never a list
+        of chunks joined after); over `max_bytes`, refused before its body is read."""
         with self._translated_errors():
             try:
                 response = self._s3().get_object(Bucket=self.bucket, Key=self._key_prefix + key)
             except ClientError as exc:
                 if _code(exc) in {"NoSuchKey", "404"}:
                     raise FileNotFoundError(
-                        f"{self.location}{key}: the object no longer exists"
+                        f"{self.location}{display_name(key)}: the object no longer exists"
                     ) from None
                 raise
-            chunks = list(response["Body"].iter_chunks(chunk_size=READ_CHUNK_BYTES))
-        return b"".join(chunks)
+            body = response["Body"]
+            size = int(response.get("ContentLength") or 0)
+            if max_bytes is not None and size > max_bytes:
+                body.close()
+                raise FileTooLarge(key, size, max_bytes)
+            buffer = bytearray(size)
+            filled = 0
+            for chunk in body.iter_chunks(chunk_size=READ_CHUNK_BYTES):
+                end = filled + len(chunk)
+                if end > size:  # longer than announced: refuse rather than grow unbounded
+                    body.close()
+                    raise FileTooLarge(key, end, size if max_bytes is None else max_bytes)
+                buffer[filled:end] = chunk
+                filled = end
+        return buffer if filled == size else buffer[:filled]
 
     def write_bytes(self, key: str, data: bytes) -> None:
         with self._translated_errors():
             self._s3().put_object(Bucket=self.bucket, Key=self._key_prefix + key, Body=data)
 
     def list_files_since(self, cursor: str | None, limit: int) -> tuple[list[LandingFile], str]:
-        """Objects new or rewritten since the cursor, oldest first, at most `limit`.
+        """Objects new or rewritten since the cursor, at most `limit`, without listing the
+        whole prefix: see `s3_cursor.py` for the frontier and the sweep."""
+        now, settle = time.time_ns(), self.settle_seconds * 10**9
+        state = BucketCursor.load(cursor, now, settle)
+        new = state.advance(self._page, limit, self.sweep_seconds, now, settle)
+        return new, state.dump()
 
-        Objects are ordered by (last-modified, key). The cursor holds a position in that
-        order before which every object was taken, plus fingerprints of the (key, ETag)
-        versions taken after it. The position only passes objects older than
-        `settle_seconds`: S3 timestamps have one-second resolution and an object can
-        become visible after others stamped later, so recent objects are remembered by
-        ETag until they settle. A rewrite in place (new ETag) is new again. The cursor
-        stays small: a position plus the objects of the last `settle_seconds`.
-        """
-        state = json.loads(cursor or "{}")
-        position = tuple(state.get("position", (-1, "")))
-        taken = set(state.get("taken", []))
-        settled_before = time.time_ns() - self.settle_seconds * 10**9
-        later = sorted((f for f in self._list() if (f.modified_ns, f.key) > position), key=_order)
-        new = [f for f in later if _fingerprint(f) not in taken][:limit]
-        taken |= {_fingerprint(f) for f in new}
-        for f in later:
-            if f.modified_ns >= settled_before or _fingerprint(f) not in taken:
-                break
-            position = _order(f)
-        still_recent = {_fingerprint(f) for f in later if _order(f) > position} & taken
-        new_cursor = {"position": list(position), "taken": sorted(still_recent)}
-        return new, json.dumps(new_cursor)
+    def _page(self, start_after: str) -> tuple[list[Listed], bool]:
+        """One ListObjectsV2 page (1,000 keys) under the prefix, after `start_after`."""
+        with self._translated_errors():
+            response = self._s3().list_objects_v2(
+                Bucket=self.bucket,
+                Prefix=self._key_prefix,
+                StartAfter=start_after or self._key_prefix,
+            )
+        listed = [(obj["Key"], self._landing_file(obj)) for obj in response.get("Contents", [])]
+        return listed, bool(response.get("IsTruncated"))
 
-    def _list(self) -> list[LandingFile]:
-        """Every landing object under the prefix; ListObjectsV2 pages of 1,000."""
+    def _list(self) -> list[tuple[str, LandingFile]]:
+        """Every object under the prefix as (relative key, file); ListObjectsV2 pages of 1,000."""
         with self._translated_errors():
             objects = get_objects(self.bucket, prefix=self._key_prefix, client=self._s3())
-        found = []
-        for obj in objects:
-            relative = obj["Key"][len(self._key_prefix) :]
-            if is_landing_key(relative):
-                found.append(
-                    LandingFile(
-                        key=relative,
-                        size=obj["Size"],
-                        modified_ns=_epoch_ns(obj["LastModified"]),
-                        etag=obj["ETag"].strip('"'),
-                    )
-                )
-        return found
+        return [(obj["Key"][len(self._key_prefix) :], self._file(obj)) for obj in objects]
+
+    def _file(self, obj: dict) -> LandingFile:
+        return LandingFile(
+            key=obj["Key"][len(self._key_prefix) :],
+            size=obj["Size"],
+            modified_ns=_epoch_ns(obj["LastModified"]),
+            etag=obj["ETag"].strip('"'),
+        )
+
+    def _landing_file(self, obj: dict) -> LandingFile | None:
+        item = self._file(obj)
+        return item if ignored_reason(item.key) is None else None
 
     def _s3(self):
         if self._client is None:
@@ -223,11 +249,3 @@ def _parse_timestamp(value: str) -> datetime:
 
 def _epoch_ns(moment: datetime) -> int:
     return calendar.timegm(moment.utctimetuple()) * 10**9 + moment.microsecond * 1000
-
-
-def _order(f: LandingFile) -> tuple[int, str]:
-    return (f.modified_ns, f.key)
-
-
-def _fingerprint(f: LandingFile) -> str:
-    return hashlib.sha256(f"{f.key}\0{f.etag}".encode()).hexdigest()[:16]

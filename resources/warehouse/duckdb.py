@@ -6,7 +6,7 @@ and the code location runs steps in one process.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -295,6 +295,8 @@ class DuckDBWarehouse(Warehouse):
                         [now] * len(managed),
                     )
                     con.execute(f"alter table {name} add primary key ({_quoted(key)})")
+                elif name not in MIGRATED_TABLES:
+                    _add_missing_columns(con, name, managed)
                 table_columns = set(_columns(con, name))
                 changed = " or ".join(f't."{c}" is distinct from s."{c}"' for c in values)
                 deleted = _delete_keys(con, name, key[0], delete) if delete else 0
@@ -353,6 +355,7 @@ class DuckDBWarehouse(Warehouse):
         name = check_identifier(table)
         con.register("incoming", frame)
         if _exists(con, name):
+            _add_missing_columns(con, name)
             columns = ", ".join(f'"{c}"' for c in frame.columns)
             con.execute(f"insert into {name} ({columns}) select {columns} from incoming")
         else:
@@ -378,6 +381,24 @@ def _delete_keys(
     ).fetchall()[0][0]
     con.unregister("_gone")
     return deleted
+
+
+def _add_missing_columns(
+    con: duckdb.DuckDBPyConnection, name: str, managed: Collection[str] = ()
+) -> None:
+    """Columns the registered `incoming` frame adds to the table (a table written by an
+    older version), added with the types DuckDB gives the frame's columns. Only a pure
+    addition: when the table also has columns the frame lacks (besides the `managed`
+    stamps), its shape differs otherwise (a renamed column, say) and is left as it is, so
+    the write fails naming the column."""
+    have = _columns(con, name)
+    incoming = con.execute("describe select * from incoming").fetchall()
+    names = {row[0] for row in incoming}
+    if set(have) - names - set(managed):
+        return
+    for column, column_type, *_ in incoming:
+        if column not in have:
+            con.execute(f'alter table {name} add column "{column}" {column_type}')
 
 
 def _columns(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import dagster as dg
 import polars as pl
@@ -23,7 +23,7 @@ import psycopg
 from psycopg import sql as pgsql
 
 from resources.warehouse.base import UpsertResult, Warehouse, check_identifier, writes_by_table
-from resources.warehouse.migrations import upgrade_database
+from resources.warehouse.migrations import current_revision, head_revision, upgrade_database
 from resources.warehouse.pg_copy import (
     append_frame,
     copy_out,
@@ -46,9 +46,9 @@ from resources.warehouse.pg_schema import (
     unique_columns,
 )
 from resources.warehouse.pg_tables import schema_for
+from resources.warehouse.pg_url import SETTING, redact_url, url_value, with_sslmode
 from resources.warehouse.schema import MIGRATED_TABLES
 
-SETTING = "BIZDEV_WAREHOUSE"
 _ROW_STATEMENT = re.compile(r"^\s*(\(\s*)*(select|with|values|table)\b", re.IGNORECASE)
 
 
@@ -56,18 +56,8 @@ class WarehouseConnectionError(RuntimeError):
     """PostgreSQL could not be reached, or the connection broke (the write was rolled back)."""
 
 
-def redact_url(url: str) -> str:
-    """The URL with any password replaced by ***."""
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if "@" in netloc:
-        credentials, host = netloc.rsplit("@", 1)
-        if ":" in credentials:
-            netloc = f"{credentials.split(':', 1)[0]}:***@{host}"
-    query = urlencode(
-        [(k, "***" if k == "password" else v) for k, v in parse_qsl(parts.query)], safe="/*"
-    )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+class SchemaOutOfDate(RuntimeError):
+    """The database's ADR-013 schema is not at this version's migration head."""
 
 
 def to_pyformat(sql: str) -> str:
@@ -88,22 +78,62 @@ def to_pyformat(sql: str) -> str:
 class PostgresWarehouse(Warehouse):
     """Tables in a PostgreSQL database (`BIZDEV_WAREHOUSE=postgresql://user:pass@host/db`)."""
 
-    url: str
+    url: str  # a dg.EnvVar when read from BIZDEV_WAREHOUSE: the UI shows its name only
     migrate_on_start: bool = False  # BIZDEV_DB_MIGRATE=1: apply the ADR-013 migrations first
     connect_timeout: int = 10
+    sslmode: str | None = None  # BIZDEV_WAREHOUSE_SSLMODE; None: the URL's own (libpq: prefer)
+
+    @property
+    def dsn(self) -> str:
+        """The URL to connect with (secret: never log it; `location` is for display)."""
+        return with_sslmode(url_value(self.url).strip(), self.sslmode)
 
     @property
     def location(self) -> str:
-        return redact_url(self.url)
+        return redact_url(self.dsn)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         if self.migrate_on_start:
             self.migrate()
+        else:
+            self.prepare_schema()
+
+    def prepare_schema(self) -> str:
+        """An empty database gets the ADR-013 schema (the migrations' head) on first use, as
+        Dagster creates its own storage; a schema behind the head is left alone and refused
+        with the command that upgrades it. Returns "created" or "current"."""
+        try:
+            current = current_revision(self.dsn)
+        except Exception as error:
+            raise WarehouseConnectionError(
+                f"{SETTING}={self.location}: cannot read the schema version: "
+                f"{self._scrub(error)}. Check host, port, database, user and password in "
+                f"{SETTING}."
+            ) from None
+        head = head_revision()
+        if current == head:
+            return "current"
+        if current is None:
+            with self.connect() as conn:
+                present = sorted(t for t in MIGRATED_TABLES if table_in_catalog(conn, t))
+            if not present:
+                self.migrate()
+                return "created"
+            raise SchemaOutOfDate(
+                f"{SETTING}={self.location}: tables {', '.join(present)} exist but no "
+                "migration was ever recorded (alembic_version): they were made outside "
+                "bizdev's migrations. Drop them, or `alembic stamp` the revision they match."
+            )
+        raise SchemaOutOfDate(
+            f"{SETTING}={self.location}: the warehouse schema is at migration {current}; "
+            f"this version of bizdev needs {head}. Run `bizdev db upgrade` (or set "
+            "BIZDEV_DB_MIGRATE=1 to migrate at start-up), then run again."
+        )
 
     def migrate(self) -> None:
         """Bring the ADR-013 tables to the newest migration (idempotent)."""
         try:
-            upgrade_database(self.url)
+            upgrade_database(self.dsn)
         except Exception as error:
             raise WarehouseConnectionError(
                 f"{SETTING}={self.location}: migrating the database failed: {self._scrub(error)}"
@@ -114,7 +144,7 @@ class PostgresWarehouse(Warehouse):
         """One connection and one transaction: committed on success, else rolled back."""
         try:
             conn = psycopg.connect(
-                self.url.replace("postgresql+psycopg://", "postgresql://", 1),
+                self.dsn.replace("postgresql+psycopg://", "postgresql://", 1),
                 connect_timeout=self.connect_timeout,
                 application_name="bizdev-warehouse",
             )
@@ -141,7 +171,7 @@ class PostgresWarehouse(Warehouse):
 
     def _scrub(self, error: BaseException) -> str:
         text = str(error).strip()
-        password = urlsplit(self.url).password
+        password = urlsplit(url_value(self.url)).password
         return text.replace(password, "***") if password else text
 
     def table_exists(self, table: str) -> bool:

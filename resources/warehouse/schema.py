@@ -7,8 +7,10 @@ a new revision plus the matching change here; the test fails until both agree.
 
 Pipeline tables (`landing_file_log`, `contacts_normalized`, ...) are created from the
 first frame written, so a warehouse made by an older version can lack a column a newer
-asset writes. `PIPELINE_TABLE_UPGRADES` holds the statements that bring such tables up
-to date, keyed by the revision that runs them on PostgreSQL; DuckDB runs every one of
+asset writes. Appends and upserts add such a column when a frame brings it (PostgreSQL
+always; DuckDB when the frame only adds columns, so a table of another shape still fails
+the write); for anything else, `PIPELINE_TABLE_UPGRADES` holds the statements that bring
+such tables up to date, keyed by the revision that runs them on PostgreSQL; DuckDB runs every one of
 them when it first connects. Each statement is idempotent and skips a missing table.
 Append only: a shipped statement never changes, like a shipped revision.
 """

@@ -10,6 +10,18 @@ in HubSpot's own wire format (JSON bodies, status codes, error shapes), so the a
     POST /crm/v3/objects/{type}/batch/update    200, or 207 with per-row errors
     POST /crm/v3/objects/{type}/batch/archive   204
     GET  /crm/v3/properties/{type}              the property definitions
+    POST /crm/v3/properties/{type}              create a custom property (201; 409 if it exists)
+    GET  /crm/v3/properties/{type}/groups       the property groups
+    POST /crm/v3/properties/{type}/groups       create a property group (201; 409 if it exists)
+
+Each `reset` gives a fresh account: HubSpot's own properties and groups, no custom
+property (bizdev's `bizdev_contact_id` and `bizdev_quality_score` included) until a test
+creates one, through the properties API (`bizdev crm setup`) or `add_property` (an admin
+in HubSpot's settings). Writing a property that does not exist fails the whole batch with
+400 VALIDATION_ERROR whose message carries `PROPERTY_DOESNT_EXIST`, as HubSpot answers;
+a search silently leaves such a property out of its results. Creating properties or
+groups needs the `crm.schemas.{type}.write` scope (`deny_schema_writes`: 403
+MISSING_SCOPES).
 
 What it copies from HubSpot (checked against HubSpot's docs and the client's models):
 Bearer-token auth (401 INVALID_AUTHENTICATION), search limit <= 200 and the 10,000-result
@@ -26,7 +38,7 @@ every input carries an `objectWriteTraceId` (HubSpot's multi-status opt-in), els
 bad row fails the whole batch (400 VALIDATION_ERROR / 409 CONFLICT).
 
 Test controls are plain methods: `seed`, `seed_many`, `edit`, `records`, `reject`,
-`inject` (faults: 429 / 5xx / slow "timeout"), `requests` (the log), `bodies`, `count`,
+`add_property`, `deny_schema_writes`, `inject` (faults: 429 / 5xx / slow "timeout"), `requests` (the log), `bodies`, `count`,
 `wait_idle`, `reset`.
 """
 
@@ -192,15 +204,6 @@ def _contact_properties() -> list[dict[str, Any]]:
         _prop("hs_object_id", "Record ID", "number", "number", read_only=True, unique=True),
         _prop("createdate", "Create Date", "datetime", "date", read_only=True),
         _prop("lastmodifieddate", "Last Modified Date", "datetime", "date", read_only=True),
-        _prop("bizdev_contact_id", "Bizdev contact id", group="bizdev", unique=True, custom=True),
-        _prop(
-            "bizdev_quality_score",
-            "Bizdev quality score",
-            "number",
-            "number",
-            group="bizdev",
-            custom=True,
-        ),
     ]
 
 
@@ -235,18 +238,33 @@ def _company_properties() -> list[dict[str, Any]]:
             group=group,
             read_only=True,
         ),
-        _prop("bizdev_company_id", "Bizdev company id", group="bizdev", unique=True, custom=True),
     ]
 
 
-PROPERTY_DEFINITIONS: dict[str, list[dict[str, Any]]] = {
+# What a new HubSpot account has: HubSpot's own properties and groups, no custom ones.
+STANDARD_PROPERTIES: dict[str, list[dict[str, Any]]] = {
     "contacts": _contact_properties(),
     "companies": _company_properties(),
 }
-PROPERTY_INDEX = {
-    object_type: {p["name"]: p for p in props}
-    for object_type, props in PROPERTY_DEFINITIONS.items()
+STANDARD_GROUPS: dict[str, list[tuple[str, str]]] = {
+    "contacts": [
+        ("contactinformation", "Contact information"),
+        ("sales_properties", "Sales properties"),
+        ("emailinformation", "Email information"),
+    ],
+    "companies": [("companyinformation", "Company information")],
 }
+# type -> the fieldTypes HubSpot accepts with it (properties API)
+FIELD_TYPES = {
+    "string": {"text", "textarea", "phonenumber", "html", "file"},
+    "number": {"number", "calculation_equation"},
+    "enumeration": {"select", "radio", "checkbox", "booleancheckbox"},
+    "bool": {"booleancheckbox"},
+    "date": {"date"},
+    "datetime": {"date"},
+}
+PROPERTY_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+MISSING_SCOPES = "MISSING_SCOPES"
 
 
 # --- small helpers ----------------------------------------------------------------------
@@ -353,8 +371,55 @@ class HubSpotServer(FakeHttpServer):
         self._daily_used = 0
         self._version = 0  # bumped by every write; keys the search cache
         self._search_cache: dict[tuple, list[dict[str, Any]]] = {}
+        self._properties = {
+            object_type: {p["name"]: json.loads(json.dumps(p)) for p in props}
+            for object_type, props in STANDARD_PROPERTIES.items()
+        }
+        self._groups = {
+            object_type: {
+                name: {"name": name, "label": label, "displayOrder": i, "archived": False}
+                for i, (name, label) in enumerate(groups)
+            }
+            for object_type, groups in STANDARD_GROUPS.items()
+        }
+        self.schema_writes_allowed = True  # False: the token lacks crm.schemas.*.write
+
+    def index(self, object_type: str) -> dict[str, dict[str, Any]]:
+        """The object's property definitions by name (what the properties API lists)."""
+        return self._properties[object_type]
 
     # -- test controls
+
+    def add_property(
+        self,
+        object_type: str,
+        name: str,
+        type_: str = "string",
+        field_type: str = "text",
+        *,
+        group: str = "contactinformation",
+        unique: bool = False,
+        read_only: bool = False,
+        options: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """An admin created a custom property in HubSpot's settings (no HTTP)."""
+        with self._lock:
+            self._properties[object_type][name] = _prop(
+                name,
+                name.replace("_", " ").capitalize(),
+                type_,
+                field_type,
+                group=group,
+                unique=unique,
+                custom=True,
+                read_only=read_only,
+                options=options,
+            )
+
+    def deny_schema_writes(self) -> None:
+        """The private app's token lacks the crm.schemas.contacts.write scope."""
+        with self._lock:
+            self.schema_writes_allowed = False
 
     def seed(
         self,
@@ -390,7 +455,7 @@ class HubSpotServer(FakeHttpServer):
             default_created = _when_ms(created_at) if created_at is not None else None
             for row in rows:
                 props = {k: None if v is None else str(v) for k, v in row.items()}
-                unknown = [k for k in props if k not in PROPERTY_INDEX[object_type]]
+                unknown = [k for k in props if k not in self.index(object_type)]
                 if unknown:
                     raise ValueError(f"unknown {object_type} properties: {unknown}")
                 if object_type == "contacts" and props.get("email"):
@@ -422,7 +487,7 @@ class HubSpotServer(FakeHttpServer):
         with self._lock:
             record = self._store(object_type)[str(record_id)]
             for name, value in properties.items():
-                if name not in PROPERTY_INDEX[object_type]:
+                if name not in self.index(object_type):
                     raise ValueError(f"unknown {object_type} property {name}")
                 record["properties"][name] = None if value is None else str(value)
             self._touch(object_type, record, _when_ms(modified_at))
@@ -638,7 +703,7 @@ class HubSpotServer(FakeHttpServer):
         are checked per batch beforehand (they fail the whole batch)."""
         clean: dict[str, str] = {}
         for name, value in props.items():
-            spec = PROPERTY_INDEX[object_type][name]
+            spec = self.index(object_type)[name]
             text = "" if value is None else str(value)
             if spec["modificationMetadata"]["readOnlyValue"]:
                 raise RowError(
@@ -693,7 +758,7 @@ class HubSpotServer(FakeHttpServer):
                 ),
             )
         if need_properties:
-            known = PROPERTY_INDEX[object_type]
+            known = self.index(object_type)
             for item in inputs:
                 for name in item.get("properties") or {}:
                     if name not in known:
@@ -782,7 +847,7 @@ def search(server: HubSpotServer, object_type: str, body: dict[str, Any], query)
     groups = body.get("filterGroups") or []
     for group in groups:
         for flt in group.get("filters") or []:
-            _check_filter(object_type, flt)
+            _check_filter(server.index(object_type), object_type, flt)
     text = (body.get("query") or "").strip().lower()
 
     # Paging through one query re-runs the same search; the ordered matches are kept until
@@ -790,10 +855,14 @@ def search(server: HubSpotServer, object_type: str, body: dict[str, Any], query)
     key = (object_type, json.dumps([groups, sorts, text], sort_keys=True), server._version)
     matches = server._search_cache.get(key)
     if matches is None:
-        matches = _run_search(object_type, server._live(object_type), groups, sorts, text)
+        matches = _run_search(
+            object_type, server.index(object_type), server._live(object_type), groups, sorts, text
+        )
         server._search_cache = {key: matches}
 
     requested = body.get("properties") or list(DEFAULT_SEARCH_PROPERTIES[object_type])
+    # HubSpot leaves properties that do not exist out of the results, without an error.
+    requested = [name for name in requested if name in server.index(object_type)]
     returned = list(
         dict.fromkeys([*requested, "hs_object_id", "createdate", MODIFIED_PROPERTY[object_type]])
     )
@@ -809,6 +878,7 @@ def search(server: HubSpotServer, object_type: str, body: dict[str, Any], query)
 
 def _run_search(
     object_type: str,
+    index: Mapping[str, dict[str, Any]],
     records: Iterable[dict[str, Any]],
     groups: list[Mapping[str, Any]],
     sorts: list[Any],
@@ -816,7 +886,7 @@ def _run_search(
 ) -> list[dict[str, Any]]:
     """Records matching any filter group (and the free-text query), in sort order;
     ties and no sort rule: by id. Records without the sort property go last."""
-    predicates = [_compile_group(object_type, g) for g in groups]
+    predicates = [_compile_group(index, g) for g in groups]
     matches = [
         r
         for r in records
@@ -829,9 +899,7 @@ def _run_search(
     name, descending = _sort_rule(sorts[0])
     present = [r for r in matches if r["properties"].get(name) not in (None, "")]
     missing = [r for r in matches if r["properties"].get(name) in (None, "")]
-    present.sort(
-        key=lambda r: _sort_value(object_type, name, r["properties"][name]), reverse=descending
-    )
+    present.sort(key=lambda r: _sort_value(index, name, r["properties"][name]), reverse=descending)
     return present + missing
 
 
@@ -877,7 +945,7 @@ def batch_upsert(server: HubSpotServer, object_type: str, body: dict[str, Any], 
     inputs = server._check_batch(object_type, body.get("inputs"))
     id_props = {item.get("idProperty") or "hs_object_id" for item in inputs}
     for id_prop in id_props:
-        spec = PROPERTY_INDEX[object_type].get(id_prop)
+        spec = server.index(object_type).get(id_prop)
         if spec is None or not (
             spec["hasUniqueValue"] or (object_type, id_prop) == ("contacts", "email")
         ):
@@ -1002,18 +1070,120 @@ def batch_archive(server: HubSpotServer, object_type: str, body: dict[str, Any],
 def get_properties(
     server: HubSpotServer, object_type: str, body: dict[str, Any], query
 ) -> Response:
-    return Response(200, {"results": json.loads(json.dumps(PROPERTY_DEFINITIONS[object_type]))})
+    return Response(
+        200, {"results": json.loads(json.dumps(list(server.index(object_type).values())))}
+    )
+
+
+def create_property(
+    server: HubSpotServer, object_type: str, body: dict[str, Any], query
+) -> Response:
+    """POST /crm/v3/properties/{type}: a custom property, checked the way HubSpot checks it."""
+    _check_schema_scope(server, object_type)
+    name, type_, field_type = body.get("name"), body.get("type"), body.get("fieldType")
+    for key in ("name", "label", "type", "fieldType", "groupName"):
+        if not body.get(key):
+            raise HubSpotApiError(400, error_body(f"{key} is required", "VALIDATION_ERROR"))
+    if not PROPERTY_NAME_RE.match(str(name)):
+        raise HubSpotApiError(
+            400,
+            error_body(
+                f"Property name {name!r} must be lower case letters, digits and underscores, "
+                "starting with a letter",
+                "VALIDATION_ERROR",
+            ),
+        )
+    if type_ not in FIELD_TYPES or field_type not in FIELD_TYPES[type_]:
+        raise HubSpotApiError(
+            400,
+            error_body(
+                f"Invalid fieldType {field_type!r} for property type {type_!r}", "VALIDATION_ERROR"
+            ),
+        )
+    if name in server.index(object_type):
+        raise HubSpotApiError(
+            409, error_body(f"Property named '{name}' already exists.", "OBJECT_ALREADY_EXISTS")
+        )
+    if body["groupName"] not in server._groups[object_type]:
+        raise HubSpotApiError(
+            400,
+            error_body(
+                f"Property group {body['groupName']!r} does not exist on {object_type}",
+                "VALIDATION_ERROR",
+            ),
+        )
+    definition = _prop(
+        name,
+        body["label"],
+        type_,
+        field_type,
+        group=body["groupName"],
+        options=body.get("options") or [],
+        unique=bool(body.get("hasUniqueValue")),
+        custom=True,
+    )
+    definition["description"] = body.get("description") or ""
+    server._properties[object_type][name] = definition
+    return Response(201, definition)
+
+
+def get_groups(server: HubSpotServer, object_type: str, body: dict[str, Any], query) -> Response:
+    return Response(200, {"results": list(server._groups[object_type].values())})
+
+
+def create_group(server: HubSpotServer, object_type: str, body: dict[str, Any], query) -> Response:
+    _check_schema_scope(server, object_type)
+    name, label = body.get("name"), body.get("label")
+    if not name or not label:
+        raise HubSpotApiError(400, error_body("name and label are required", "VALIDATION_ERROR"))
+    if name in server._groups[object_type]:
+        raise HubSpotApiError(
+            409,
+            error_body(f"Property group named '{name}' already exists.", "OBJECT_ALREADY_EXISTS"),
+        )
+    group = {
+        "name": name,
+        "label": label,
+        "displayOrder": int(body.get("displayOrder") or -1),
+        "archived": False,
+    }
+    server._groups[object_type][name] = group
+    return Response(201, group)
+
+
+def _check_schema_scope(server: HubSpotServer, object_type: str) -> None:
+    if server.schema_writes_allowed:
+        return
+    scope = f"crm.schemas.{object_type}.write"
+    raise HubSpotApiError(
+        403,
+        error_body(
+            "This app hasn't been granted all required scopes to make this call. Read more "
+            "about required scopes here: https://developers.hubspot.com/scopes.",
+            MISSING_SCOPES,
+            errors=[
+                {
+                    "message": f"One of the following scopes is required: [{scope}]",
+                    "context": {"requiredGranularScopes": [scope]},
+                }
+            ],
+        ),
+    )
 
 
 RouteHandler = Callable[[HubSpotServer, str, dict[str, Any], dict[str, list[str]]], Response]
 _OBJECTS = r"/crm/v3/objects/(?P<type>[a-z0-9_-]+)"
+_PROPERTIES = r"/crm/v3/properties/(?P<type>[a-z0-9_-]+)"
 ROUTES: list[tuple[str, re.Pattern[str], RouteHandler]] = [
     ("POST", re.compile(_OBJECTS + "/search"), search),
     ("POST", re.compile(_OBJECTS + "/batch/create"), batch_create),
     ("POST", re.compile(_OBJECTS + "/batch/upsert"), batch_upsert),
     ("POST", re.compile(_OBJECTS + "/batch/update"), batch_update),
     ("POST", re.compile(_OBJECTS + "/batch/archive"), batch_archive),
-    ("GET", re.compile(r"/crm/v3/properties/(?P<type>[a-z0-9_-]+)"), get_properties),
+    ("GET", re.compile(_PROPERTIES), get_properties),
+    ("POST", re.compile(_PROPERTIES), create_property),
+    ("GET", re.compile(_PROPERTIES + "/groups"), get_groups),
+    ("POST", re.compile(_PROPERTIES + "/groups"), create_group),
 ]
 
 
@@ -1034,9 +1204,9 @@ OPERATORS = {
 }
 
 
-def _check_filter(object_type: str, flt: Mapping[str, Any]) -> None:
+def _check_filter(index: Mapping[str, Any], object_type: str, flt: Mapping[str, Any]) -> None:
     name, operator = flt.get("propertyName"), flt.get("operator")
-    if name not in PROPERTY_INDEX[object_type]:
+    if name not in index:
         raise HubSpotApiError(
             400,
             error_body(f"Property {name!r} does not exist on {object_type}", "VALIDATION_ERROR"),
@@ -1054,8 +1224,8 @@ def _sort_rule(rule: Any) -> tuple[str, bool]:
     return rule["propertyName"], str(rule.get("direction", "ASCENDING")).upper() == "DESCENDING"
 
 
-def _sort_value(object_type: str, name: str, value: str) -> Any:
-    kind = PROPERTY_INDEX[object_type][name]["type"]
+def _sort_value(index: Mapping[str, dict[str, Any]], name: str, value: str) -> Any:
+    kind = index[name]["type"]
     if kind in ("date", "datetime"):
         return to_ms(value)
     if kind == "number":
@@ -1063,36 +1233,36 @@ def _sort_value(object_type: str, name: str, value: str) -> Any:
     return value.lower()
 
 
-def _comparable(object_type: str, name: str, value: str) -> Any:
+def _comparable(index: Mapping[str, dict[str, Any]], name: str, value: str) -> Any:
     try:
-        return _sort_value(object_type, name, value)
+        return _sort_value(index, name, value)
     except ValueError:
         return value.lower()
 
 
-def _compile_group(object_type: str, group: Mapping[str, Any]) -> Callable[[dict], bool]:
+def _compile_group(index: Mapping[str, Any], group: Mapping[str, Any]) -> Callable[[dict], bool]:
     """A filter group (filters ANDed) -> a predicate on a stored record."""
-    tests = [_compile_filter(object_type, f) for f in group.get("filters") or []]
+    tests = [_compile_filter(index, f) for f in group.get("filters") or []]
     return lambda record: all(test(record["properties"]) for test in tests)
 
 
-def _compile_filter(object_type: str, flt: Mapping[str, Any]) -> Callable[[dict], bool]:
+def _compile_filter(index: Mapping[str, Any], flt: Mapping[str, Any]) -> Callable[[dict], bool]:
     name, operator = flt["propertyName"], flt["operator"]
 
     def value_of(props: dict[str, Any]) -> Any:
         raw = props.get(name)
-        return None if raw in (None, "") else _comparable(object_type, name, raw)
+        return None if raw in (None, "") else _comparable(index, name, raw)
 
     if operator in ("HAS_PROPERTY", "NOT_HAS_PROPERTY"):
         wanted_presence = operator == "HAS_PROPERTY"
         return lambda props: (props.get(name) not in (None, "")) == wanted_presence
     if operator in ("IN", "NOT_IN"):
-        wanted = {_comparable(object_type, name, str(v)) for v in flt.get("values") or []}
+        wanted = {_comparable(index, name, str(v)) for v in flt.get("values") or []}
         inside = operator == "IN"
         return lambda props: (value_of(props) in wanted) == inside
-    target = _comparable(object_type, name, str(flt.get("value")))
+    target = _comparable(index, name, str(flt.get("value")))
     if operator == "BETWEEN":
-        high = _comparable(object_type, name, str(flt.get("highValue")))
+        high = _comparable(index, name, str(flt.get("highValue")))
         return lambda props: (v := value_of(props)) is not None and target <= v <= high
     if operator == "NEQ":
         return lambda props: value_of(props) != target
@@ -1129,3 +1299,13 @@ def hubspot(hubspot_server: HubSpotServer) -> Iterator[HubSpotServer]:
     hubspot_server.reset(token=DEFAULT_TOKEN)
     yield hubspot_server
     hubspot_server.reset(token=DEFAULT_TOKEN)
+
+
+@pytest.fixture
+def hubspot_bizdev_fields(hubspot: HubSpotServer) -> HubSpotServer:
+    """The session's HubSpot where an admin has created bizdev's custom properties by hand
+    (what `bizdev crm setup` creates)."""
+    hubspot.add_property("contacts", "bizdev_contact_id", group="bizdev", unique=True)
+    hubspot.add_property("contacts", "bizdev_quality_score", "number", "number", group="bizdev")
+    hubspot.add_property("companies", "bizdev_company_id", group="bizdev", unique=True)
+    return hubspot

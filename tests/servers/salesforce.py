@@ -12,12 +12,28 @@ It answers the routes simple-salesforce uses, the way Salesforce answers them:
 - sObject Collections: `POST composite/sobjects` (create), `PATCH composite/sobjects`
   (update), `PATCH composite/sobjects/{Object}/{ExternalIdField}` (upsert), `DELETE
   composite/sobjects?ids=` (delete), with Salesforce's per-row errors.
+- Tooling API: `POST tooling/sobjects/CustomField` (`FullName` `Contact.Name__c` and
+  `Metadata`: type Text/Number/Checkbox/Date/DateTime/Email/Phone/Url/TextArea, label,
+  length or precision/scale, externalId, unique) and `GET tooling/query` on `CustomField`
+  (FullName and Metadata only for a single row, as Salesforce restricts them).
+
+Each `reset` gives a fresh org: the standard fields only (no `Bizdev_Id__c`, no
+`Bizdev_Quality_Score__c`) until a test creates them, through the Tooling API
+(`bizdev crm setup`) or `add_field` (an admin in Setup). A field that does not exist is
+refused as Salesforce refuses it: `INVALID_FIELD` in SOQL and writes (the whole request),
+`NOT_FOUND` for an upsert on an unknown external id. Assumptions where this server is
+simpler than Salesforce: a field created through the Tooling API is visible to the
+integration user at once (in a real org it needs field-level security for the user's
+profile or a permission set; `add_field(..., visible=False)` / `grant_field` model a field
+the user cannot see), and `deny_customize` stands for a user without "Customize
+Application" (the Tooling write answers `INSUFFICIENT_ACCESS_OR_READONLY`).
 
 Every REST call needs `Authorization: Bearer <session>`; every response carries
 `Sforce-Limit-Info: api-usage=N/15000`.
 
 Test controls are plain methods on `SalesforceServer`: `seed`, `seed_many`, `edit`,
-`delete`, `records`, `get`, `find`, `inject`, `count`, `expire_sessions`, `new_session`,
+`delete`, `records`, `get`, `find`, `add_field`, `grant_field`, `deny_customize`,
+`custom_fields`, `inject`, `count`, `expire_sessions`, `new_session`,
 `credentials`, `env`, `reset`, plus the `requests` log. The HTTP(S) plumbing (threaded
 server, request log, faults) is shared with the HubSpot server: `http_base.py`.
 """
@@ -141,7 +157,9 @@ INDUSTRIES = (
     "Utilities", "Other",
 )  # fmt: skip
 
-SCHEMA: dict[str, dict[str, Field]] = {
+Schema = dict[str, dict[str, Field]]
+# What a new org has: the standard fields, no custom field until a test creates one.
+STANDARD_SCHEMA: Schema = {
     "Contact": {
         f.name: f
         for f in _system_fields("Contact")
@@ -166,10 +184,6 @@ SCHEMA: dict[str, dict[str, Field]] = {
                 restricted=True,
             ),
             Field("HasOptedOutOfEmail", "Email Opt Out", "boolean"),
-            Field("Bizdev_Id__c", "Bizdev Id", "string", 36, external_id=True, unique=True),
-            Field(
-                "Bizdev_Quality_Score__c", "Bizdev Quality Score", "double", precision=5, scale=2
-            ),
         ]
     },
     "Account": {
@@ -183,14 +197,6 @@ SCHEMA: dict[str, dict[str, Field]] = {
             Field("BillingCountry", "Billing Country", "string", 80),
             Field("Industry", "Industry", "picklist", 255, picklist=INDUSTRIES, restricted=True),
             Field("NumberOfEmployees", "Employees", "int", digits=8),
-            Field(
-                "Bizdev_Company_Id__c",
-                "Bizdev Company Id",
-                "string",
-                36,
-                external_id=True,
-                unique=True,
-            ),
         ]
     },
 }
@@ -360,13 +366,13 @@ def _literal(raw: str, spec: Field) -> Any:
     return _unquote(raw[1:-1])
 
 
-def parse_soql(soql: str) -> Query:
+def parse_soql(soql: str, schemas: Schema) -> Query:
     match = _SOQL_RE.match(soql)
     if not match:
         raise ApiError(400, "MALFORMED_QUERY", f"unexpected token in query: {soql[:80]}")
-    sobject = _object_name(match["object"])
-    schema = SCHEMA[sobject]
-    fields = [_field_name(sobject, f.strip()) for f in match["fields"].split(",")]
+    sobject = _object_name(match["object"], schemas)
+    schema = schemas[sobject]
+    fields = [_field_name(schemas, sobject, f.strip()) for f in match["fields"].split(",")]
     conditions: list[tuple[str, str, Any]] = []
     where = match["where"] or ""
     pos = 0
@@ -374,7 +380,7 @@ def parse_soql(soql: str) -> Query:
         cond = _COND_RE.match(where, pos)
         if not cond:
             raise ApiError(400, "MALFORMED_QUERY", f"unexpected token: '{where[pos:].split()[0]}'")
-        name = _field_name(sobject, cond["field"])
+        name = _field_name(schemas, sobject, cond["field"])
         op = " ".join(cond["op"].upper().split())
         raw = cond["value"]
         if op in ("IN", "NOT IN"):
@@ -392,7 +398,7 @@ def parse_soql(soql: str) -> Query:
             raise ApiError(400, "MALFORMED_QUERY", f"unexpected token: '{where[pos:].split()[0]}'")
         else:
             break
-    order = _field_name(sobject, match["order"]) if match["order"] else None
+    order = _field_name(schemas, sobject, match["order"]) if match["order"] else None
     return Query(
         object=sobject,
         fields=fields,
@@ -403,8 +409,8 @@ def parse_soql(soql: str) -> Query:
     )
 
 
-def _object_name(name: str) -> str:
-    for known in SCHEMA:
+def _object_name(name: str, schemas: Schema) -> str:
+    for known in schemas:
         if known.lower() == name.lower():
             return known
     raise ApiError(
@@ -416,8 +422,8 @@ def _object_name(name: str) -> str:
     )
 
 
-def _field_name(sobject: str, name: str, *, writing: bool = False) -> str:
-    for known in SCHEMA[sobject]:
+def _field_name(schemas: Schema, sobject: str, name: str, *, writing: bool = False) -> str:
+    for known in schemas[sobject]:
         if known.lower() == name.lower():
             return known
     if writing:
@@ -482,8 +488,14 @@ class Request(BaseRequest):
 @dataclass
 class _State:
     records: dict[str, dict[str, dict[str, Any]]] = field(
-        default_factory=lambda: {name: {} for name in SCHEMA}
+        default_factory=lambda: {name: {} for name in STANDARD_SCHEMA}
     )
+    schema: Schema = field(default_factory=lambda: {k: dict(v) for k, v in STANDARD_SCHEMA.items()})
+    # Custom fields that exist but the integration user cannot see (no field-level
+    # security): absent from describe, INVALID_FIELD in SOQL and writes.
+    hidden: Schema = field(default_factory=lambda: {name: {} for name in STANDARD_SCHEMA})
+    custom_fields: list[dict[str, Any]] = field(default_factory=list)  # Tooling CustomField rows
+    can_customize: bool = True  # False: the user lacks "Customize Application"
     sessions: set[str] = field(default_factory=set)
     cursors: dict[str, tuple[str, list[dict[str, Any]]]] = field(default_factory=dict)
     api_usage: int = 0
@@ -573,7 +585,7 @@ class SalesforceServer(FakeHttpServer):
         with self._lock:
             record = self._state.records[sobject][record_id]
             for name, value in fields.items():
-                record[_field_name(sobject, name)] = value
+                record[_field_name(self._state.schema, sobject, name)] = value
             self._touch(record, _utc(at) if at else _now())
 
     def delete(self, sobject: str, record_id: str, *, at: datetime | None = None) -> None:
@@ -603,6 +615,44 @@ class SalesforceServer(FakeHttpServer):
     def find(self, sobject: str, **where: Any) -> list[dict[str, Any]]:
         """Live records whose fields equal the given values."""
         return [r for r in self.records(sobject) if all(r.get(k) == v for k, v in where.items())]
+
+    # ---- schema controls -------------------------------------------------------------
+
+    def add_field(self, sobject: str, spec: Field, *, visible: bool = True) -> None:
+        """An admin created a custom field in Setup (no HTTP). `visible=False`: without
+        field-level security for the integration user, who then cannot see or write it."""
+        with self._lock:
+            self._add_custom_field(sobject, spec, visible=visible)
+
+    def grant_field(self, sobject: str, name: str) -> None:
+        """Field-level security granted: a hidden field becomes visible to the user."""
+        with self._lock:
+            self._state.schema[sobject][name] = self._state.hidden[sobject].pop(name)
+
+    def deny_customize(self) -> None:
+        """The integration user lacks "Customize Application": Tooling writes are refused."""
+        with self._lock:
+            self._state.can_customize = False
+
+    def custom_fields(self) -> list[dict[str, Any]]:
+        """The Tooling API's CustomField rows (what Setup lists)."""
+        with self._lock:
+            return [dict(row) for row in self._state.custom_fields]
+
+    def _add_custom_field(self, sobject: str, spec: Field, *, visible: bool = True) -> str:
+        field_id = salesforce_id("00N", len(self._state.custom_fields) + 1)
+        (self._state.schema if visible else self._state.hidden)[sobject][spec.name] = spec
+        self._state.custom_fields.append(
+            {
+                "Id": field_id,
+                "DeveloperName": spec.name.removesuffix("__c"),
+                "TableEnumOrId": sobject,
+                "NamespacePrefix": None,
+                "FullName": f"{sobject}.{spec.name}",
+                "Metadata": _metadata_of(spec),
+            }
+        )
+        return field_id
 
     # ---- faults ----------------------------------------------------------------------
 
@@ -670,11 +720,12 @@ class SalesforceServer(FakeHttpServer):
     def _insert(self, sobject: str, fields: dict[str, Any], at: datetime) -> str:
         record_id = salesforce_id(KEY_PREFIX[sobject], self._state.next_id)
         self._state.next_id += 1
-        record: dict[str, Any] = dict.fromkeys(SCHEMA[sobject])
+        schema = self._state.schema
+        record: dict[str, Any] = dict.fromkeys(schema[sobject])
         for name, value in fields.items():
-            record[_field_name(sobject, name)] = value
+            record[_field_name(schema, sobject, name)] = value
         record.update(Id=record_id, IsDeleted=False, CreatedDate=at)
-        for spec in SCHEMA[sobject].values():
+        for spec in schema[sobject].values():
             if spec.type == "boolean" and record[spec.name] is None:
                 record[spec.name] = False
         self._touch(record, at)
@@ -739,7 +790,7 @@ def soap_login(server: SalesforceServer, request: Request, version: str) -> Resp
 
 def query(server: SalesforceServer, request: Request, endpoint: str) -> Response:
     soql = (request.query.get("q") or [""])[0]
-    parsed = parse_soql(soql)
+    parsed = parse_soql(soql, server._state.schema)
     rows = [
         r
         for r in server._state.records[parsed.object].values()
@@ -781,7 +832,7 @@ def _page(cursor: str, rendered: list[dict[str, Any]], offset: int, version: str
 
 
 def describe(server: SalesforceServer, request: Request, sobject: str) -> Response:
-    name = _object_name(sobject)
+    name = _object_name(sobject, server._state.schema)
     label, plural = LABELS[name]
     version = request.version()
     return Response(
@@ -796,7 +847,7 @@ def describe(server: SalesforceServer, request: Request, sobject: str) -> Respon
             "updateable": True,
             "deletable": True,
             "queryable": True,
-            "fields": [f.describe() for f in SCHEMA[name].values()],
+            "fields": [f.describe() for f in server._state.schema[name].values()],
             "urls": {
                 "describe": f"/services/data/v{version}/sobjects/{name}/describe",
                 "sobject": f"/services/data/v{version}/sobjects/{name}",
@@ -815,8 +866,16 @@ def update(server: SalesforceServer, request: Request) -> Response:
 
 
 def upsert(server: SalesforceServer, request: Request, sobject: str, external_field: str):
-    name = _object_name(sobject)
-    spec = SCHEMA[name].get(_field_name(name, external_field))
+    schema = server._state.schema
+    name = _object_name(sobject, schema)
+    known = {n.lower(): n for n in schema[name]}
+    if external_field.lower() not in known:
+        raise ApiError(
+            404,
+            "NOT_FOUND",
+            f"Provided external ID field does not exist or is not accessible: {external_field}",
+        )
+    spec = schema[name][known[external_field.lower()]]
     if spec is None or not (spec.external_id or spec.type == "id"):
         raise ApiError(
             400,
@@ -913,13 +972,16 @@ def _write(
     # 1. Deserialisation: an unknown object or field, or an unparsable number, fails the lot.
     parsed: list[tuple[str, dict[str, Any]]] = []
     for row in rows:
-        sobject = upsert_object or _object_name(str((row.get("attributes") or {}).get("type")))
+        schema = server._state.schema
+        sobject = upsert_object or _object_name(
+            str((row.get("attributes") or {}).get("type")), schema
+        )
         values = {}
         for key, value in row.items():
             if key == "attributes":
                 continue
-            name = _field_name(sobject, key, writing=True)
-            values[name] = _coerce(SCHEMA[sobject][name], value)
+            name = _field_name(schema, sobject, key, writing=True)
+            values[name] = _coerce(schema[sobject][name], value)
         parsed.append((sobject, values))
 
     # 2. Per-row validation against the stored records.
@@ -1027,7 +1089,7 @@ def _validate(
     target: str | None,
 ) -> dict[str, Any] | None:
     """The first per-row error Salesforce would report for this row, or None."""
-    schema = SCHEMA[sobject]
+    schema = server._state.schema[sobject]
     locked = [
         n for n in values if not (schema[n].createable if op == "create" else schema[n].updateable)
     ]
@@ -1085,12 +1147,181 @@ def _validate(
     return None
 
 
+# Tooling API `CustomField` Metadata types -> the describe type, and what each needs.
+TOOLING_TYPES = {
+    "Text": "string",
+    "Number": "double",
+    "Checkbox": "boolean",
+    "Date": "date",
+    "DateTime": "datetime",
+    "Email": "email",
+    "Phone": "phone",
+    "Url": "url",
+    "TextArea": "textarea",
+}
+DESCRIBE_TO_TOOLING = {v: k for k, v in TOOLING_TYPES.items()}
+CUSTOM_FIELD_COLUMNS = (
+    "Id",
+    "DeveloperName",
+    "TableEnumOrId",
+    "NamespacePrefix",
+    "FullName",
+    "Metadata",
+)
+_TOOLING_SOQL_RE = re.compile(
+    r"^\s*SELECT\s+(?P<fields>.+?)\s+FROM\s+CustomField(?:\s+WHERE\s+(?P<where>.+?))?"
+    r"(?:\s+LIMIT\s+(?P<limit>\d+))?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_TOOLING_COND_RE = re.compile(r"^\s*(\w+)\s*=\s*'((?:[^'\\]|\\.)*)'\s*$")
+
+
+def _metadata_of(spec: Field) -> dict[str, Any]:
+    metadata: dict[str, Any] = {
+        "label": spec.label,
+        "type": DESCRIBE_TO_TOOLING.get(spec.type, "Text"),
+        "externalId": spec.external_id,
+        "unique": spec.unique,
+    }
+    if spec.type in ("string", "textarea"):
+        metadata["length"] = spec.length
+    if spec.type == "double":
+        metadata.update(precision=spec.precision, scale=spec.scale)
+    return metadata
+
+
+def tooling_create_custom_field(server: SalesforceServer, request: Request) -> Response:
+    """POST tooling/sobjects/CustomField: `FullName` "Object.Name__c" and `Metadata`."""
+    body = request.json()
+    if not isinstance(body, dict):
+        raise ApiError(400, "JSON_PARSER_ERROR", "The request body must be a JSON object")
+    if not server._state.can_customize:
+        raise ApiError(
+            400,
+            "INSUFFICIENT_ACCESS_OR_READONLY",
+            "insufficient access rights on entity: CustomField (requires Customize Application)",
+        )
+    full_name = str(body.get("FullName") or "")
+    sobject_name, _, name = full_name.partition(".")
+    metadata = body.get("Metadata") or {}
+    if not name:
+        raise ApiError(400, "REQUIRED_FIELD_MISSING", "Required field is missing: FullName")
+    schema = server._state.schema
+    sobject = _object_name(sobject_name, schema)
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*__c", name) or "__" in name[:-3]:
+        raise ApiError(
+            400,
+            "FIELD_INTEGRITY_EXCEPTION",
+            f"Field Name: {name!r} must end with __c, begin with a letter and use only "
+            "letters, digits and single underscores",
+        )
+    for key in ("label", "type"):
+        if not metadata.get(key):
+            raise ApiError(400, "REQUIRED_FIELD_MISSING", f"Required field is missing: {key}")
+    kind = TOOLING_TYPES.get(metadata["type"])
+    if kind is None:
+        raise ApiError(400, "FIELD_INTEGRITY_EXCEPTION", f"Invalid type: {metadata['type']}")
+    taken = {n.lower() for n in schema[sobject]} | {
+        n.lower() for n in server._state.hidden[sobject]
+    }
+    if name.lower() in taken:
+        raise ApiError(
+            400,
+            "DUPLICATE_DEVELOPER_NAME",
+            f"There is already a field named {name.removesuffix('__c')} on {sobject}.",
+        )
+    length = int(metadata.get("length") or 0)
+    if kind in ("string", "textarea") and not 1 <= length <= 255:
+        raise ApiError(400, "FIELD_INTEGRITY_EXCEPTION", "Length: You must enter a value (1-255)")
+    precision, scale = int(metadata.get("precision") or 0), int(metadata.get("scale") or 0)
+    if kind == "double" and not (1 <= precision <= 18 and 0 <= scale <= precision):
+        raise ApiError(
+            400,
+            "FIELD_INTEGRITY_EXCEPTION",
+            "Length and Decimal Places: precision 1-18, scale <= precision",
+        )
+    keyed = bool(metadata.get("externalId")) or bool(metadata.get("unique"))
+    if keyed and kind not in ("string", "double", "email"):
+        raise ApiError(
+            400,
+            "FIELD_INTEGRITY_EXCEPTION",
+            "External ID and Unique are only allowed on Text, Number and Email fields",
+        )
+    spec = Field(
+        name,
+        str(metadata["label"]),
+        kind,
+        length=length
+        if kind in ("string", "textarea")
+        else {"email": 80, "phone": 40, "url": 255}.get(kind, 0),
+        external_id=bool(metadata.get("externalId")),
+        unique=bool(metadata.get("unique")),
+        precision=precision,
+        scale=scale,
+    )
+    field_id = server._add_custom_field(sobject, spec)
+    return Response(
+        201, {"id": field_id, "success": True, "errors": [], "warnings": [], "infos": []}
+    )
+
+
+def tooling_query(server: SalesforceServer, request: Request) -> Response:
+    """GET tooling/query?q=SELECT ... FROM CustomField [WHERE a = 'x' [AND ...]]."""
+    soql = (request.query.get("q") or [""])[0]
+    match = _TOOLING_SOQL_RE.match(soql)
+    if not match:
+        raise ApiError(400, "MALFORMED_QUERY", f"unexpected token in Tooling query: {soql[:80]}")
+    fields = [f.strip() for f in match["fields"].split(",")]
+    for name in fields:
+        if name not in CUSTOM_FIELD_COLUMNS:
+            raise ApiError(400, "INVALID_FIELD", f"No such column '{name}' on entity 'CustomField'")
+    rows = server._state.custom_fields
+    for condition in _AND_RE.split(match["where"] or "") if match["where"] else []:
+        cond = _TOOLING_COND_RE.match(condition)
+        if not cond or cond[1] not in CUSTOM_FIELD_COLUMNS:
+            raise ApiError(400, "MALFORMED_QUERY", f"unexpected condition: {condition.strip()}")
+        rows = [r for r in rows if str(r.get(cond[1]) or "").lower() == _unquote(cond[2]).lower()]
+    if match["limit"]:
+        rows = rows[: int(match["limit"])]
+    if {"FullName", "Metadata"} & set(fields) and len(rows) > 1:
+        raise ApiError(
+            400,
+            "MALFORMED_QUERY",
+            "When retrieving results with Metadata or FullName fields, the query qualifications "
+            "must specify no more than one row for retrieval. Result size: " + str(len(rows)),
+        )
+    version = request.version()
+    records = [
+        {
+            "attributes": {
+                "type": "CustomField",
+                "url": f"/services/data/v{version}/tooling/sobjects/CustomField/{r['Id']}",
+            },
+            **{name: r.get(name) for name in fields},
+        }
+        for r in rows
+    ]
+    return Response(
+        200,
+        {
+            "size": len(records),
+            "totalSize": len(records),
+            "done": True,
+            "queryLocator": None,
+            "entityTypeName": "CustomField",
+            "records": records,
+        },
+    )
+
+
 _V = r"/services/data/v[\d.]+"
 ROUTES: list[tuple[str, re.Pattern[str], Callable[..., Response]]] = [
     ("POST", re.compile(r"/services/Soap/u/(?P<version>[\d.]+)(?:/\w+)?/?"), soap_login),
     ("GET", re.compile(_V + r"/(?P<endpoint>query|queryAll)/?"), query),
     ("GET", re.compile(_V + r"/(?P<endpoint>query|queryAll)/(?P<locator>01g\w+-\d+)"), query_more),
     ("GET", re.compile(_V + r"/sobjects/(?P<sobject>\w+)/describe/?"), describe),
+    ("POST", re.compile(_V + r"/tooling/sobjects/CustomField/?"), tooling_create_custom_field),
+    ("GET", re.compile(_V + r"/tooling/query/?"), tooling_query),
     ("POST", re.compile(_V + r"/composite/sobjects/?"), create),
     ("PATCH", re.compile(_V + r"/composite/sobjects/?"), update),
     ("DELETE", re.compile(_V + r"/composite/sobjects/?"), delete),
@@ -1120,3 +1351,23 @@ def salesforce(salesforce_server: SalesforceServer) -> Iterator[SalesforceServer
     salesforce_server.reset()
     yield salesforce_server
     salesforce_server.reset()
+
+
+@pytest.fixture
+def salesforce_bizdev_fields(salesforce: SalesforceServer) -> SalesforceServer:
+    """The session's Salesforce where an admin has created bizdev's custom fields in Setup
+    (what `bizdev crm setup` creates)."""
+    salesforce.add_field(
+        "Contact", Field("Bizdev_Id__c", "Bizdev Id", "string", 36, external_id=True, unique=True)
+    )
+    salesforce.add_field(
+        "Contact",
+        Field("Bizdev_Quality_Score__c", "Bizdev Quality Score", "double", precision=5, scale=2),
+    )
+    salesforce.add_field(
+        "Account",
+        Field(
+            "Bizdev_Company_Id__c", "Bizdev Company Id", "string", 36, external_id=True, unique=True
+        ),
+    )
+    return salesforce

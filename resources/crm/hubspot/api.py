@@ -51,10 +51,11 @@ class HubSpotApi:
             "companies": client.crm.companies.batch_api,
         }
         self.properties = client.crm.properties.core_api
+        self.groups = client.crm.properties.groups_api
 
     def close(self) -> None:
         """Drop pooled connections."""
-        for api in [*self.search.values(), *self.batch.values(), self.properties]:
+        for api in [*self.search.values(), *self.batch.values(), self.properties, self.groups]:
             api.api_client.rest_client.pool_manager.clear()
 
     def call(

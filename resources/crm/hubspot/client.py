@@ -1,7 +1,9 @@
 """The HubSpot adapter: `CrmClient` on top of HubSpot's own `hubspot-api-client` (v12).
 
 Reads go through the CRM search API (`search.py`), writes through the batch APIs
-(`writes.py`), property metadata through the properties API (here). The client library's
+(`writes.py`), property metadata through the properties API (here), custom properties are
+created through it too (`schema.py`). The API base must be `https://` (the token is a
+bearer secret) unless `allow_insecure_http` is set for a local test server. The client library's
 own urllib3 retry is switched off so that nothing is retried twice or behind our back;
 every request goes through the shared retry loop with HubSpot's classifier (`errors.py`):
 429s and, for idempotent calls (search, properties, upsert, update, archive), 5xx,
@@ -18,6 +20,7 @@ from resources.crm.client import (
     CrmAuthError,
     CrmError,
     CrmRecord,
+    NewProperty,
     ObjectType,
     PropertySpec,
     PropertyType,
@@ -25,6 +28,7 @@ from resources.crm.client import (
 )
 from resources.crm.hubspot.api import HubSpotApi
 from resources.crm.hubspot.errors import TOKEN_SETTING
+from resources.crm.hubspot.schema import HubSpotSchema
 from resources.crm.hubspot.search import HubSpotSearch
 from resources.crm.hubspot.writes import BATCH_SIZE, HubSpotWrites
 from resources.http_retry import CallStats, RetryPolicy
@@ -53,18 +57,27 @@ class HubSpotCrm:
         max_retries: int = 6,
         backoff_seconds: float = 1.0,
         max_backoff_seconds: float = 30.0,
+        max_retry_after_seconds: float = 120.0,
         page_size: int = 200,
         timeout_seconds: float = 60.0,
+        allow_insecure_http: bool = False,
         sleep: Callable[[float], None] = time.sleep,
     ):
         if not access_token:
             raise CrmAuthError(f"HubSpot access token is empty: set {TOKEN_SETTING}")
+        if not api_base.startswith("https://") and not allow_insecure_http:
+            raise CrmError(
+                f"HUBSPOT_API_BASE must be an https:// URL, not {api_base!r}: the access token "
+                "would cross the network unencrypted. For a local test server only, set "
+                "BIZDEV_ALLOW_INSECURE_HTTP=1."
+            )
         policy = RetryPolicy(
             vendor="HubSpot",
             error=CrmError,
             max_retries=max_retries,
             backoff_seconds=backoff_seconds,
             max_backoff_seconds=max_backoff_seconds,
+            max_retry_after_seconds=max_retry_after_seconds,
             sleep=sleep,
         )
         self.api = HubSpotApi(
@@ -72,6 +85,7 @@ class HubSpotCrm:
         )
         self._search = HubSpotSearch(self.api, page_size)
         self._writes = HubSpotWrites(self.api)
+        self._schema = HubSpotSchema(self.api)
 
     @property
     def stats(self) -> CallStats:
@@ -99,6 +113,15 @@ class HubSpotCrm:
                 read_only=bool(metadata and metadata.read_only_value),
             )
         return specs
+
+    def custom_properties(self, object_type: ObjectType) -> set[str]:
+        return self._schema.custom_properties(object_type)
+
+    def create_property(self, object_type: ObjectType, prop: NewProperty) -> None:
+        self._schema.create_property(object_type, prop)
+
+    def manual_steps(self, object_type: ObjectType, prop: NewProperty) -> str:
+        return self._schema.manual_steps(object_type, prop)
 
     def pull(
         self,

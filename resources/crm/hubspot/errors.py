@@ -4,7 +4,8 @@
   HubSpot does not promise it), except when the DAILY policy was hit: waiting seconds
   cannot help.
 * 5xx, timeouts and connection errors: retried for idempotent calls only.
-* 401/403: `CrmAuthError` naming HUBSPOT_ACCESS_TOKEN.
+* 401/403: `CrmAuthError` naming HUBSPOT_ACCESS_TOKEN; a 403 MISSING_SCOPES (the token
+  works but lacks a scope) is `CrmPermissionError` naming the scope.
 * Another 4xx: for a write, `BatchRejected` (every row of the batch fails with HubSpot's
   message); for a read, `CrmError`.
 """
@@ -20,7 +21,7 @@ from hubspot.crm.companies.exceptions import ApiException as CompaniesApiExcepti
 from hubspot.crm.contacts.exceptions import ApiException as ContactsApiException
 from hubspot.crm.properties.exceptions import ApiException as PropertiesApiException
 
-from resources.crm.client import CrmAuthError, CrmError
+from resources.crm.client import CrmAuthError, CrmError, CrmPermissionError
 from resources.http_retry import Failure, Verdict
 
 TOKEN_SETTING = "HUBSPOT_ACCESS_TOKEN"
@@ -54,6 +55,16 @@ def classify(exc: Exception, *, operation: str, write: bool) -> Failure | None:
         return None
     status = int(getattr(exc, "status", 0) or 0)
     message = error_message(exc)
+    if status == 403 and body_json(getattr(exc, "body", None)).get("category") == "MISSING_SCOPES":
+        scopes = missing_scopes(exc)
+        return Failure(
+            Verdict.FAIL,
+            message,
+            CrmPermissionError(
+                f"HubSpot: the private app behind {TOKEN_SETTING} lacks the scope "
+                f"{scopes or '(see the message)'} ({message}); add it to the app"
+            ),
+        )
     if status in (401, 403):
         auth = CrmAuthError(
             f"HubSpot refused the access token ({message}); check {TOKEN_SETTING}"
@@ -82,6 +93,15 @@ def body_json(body: Any) -> dict[str, Any]:
     except ValueError:
         return {}
     return parsed if isinstance(parsed, dict) else {}
+
+
+def missing_scopes(exc: BaseException) -> str:
+    """The scopes a 403 MISSING_SCOPES names (HubSpot lists them per error's context)."""
+    scopes: list[str] = []
+    for error in body_json(getattr(exc, "body", None)).get("errors") or []:
+        context = error.get("context") or {} if isinstance(error, dict) else {}
+        scopes += [str(s) for s in context.get("requiredGranularScopes") or []]
+    return ", ".join(dict.fromkeys(scopes))
 
 
 def hubspot_message(exc: BaseException) -> str:

@@ -6,7 +6,9 @@ errors are mapped back to input rows by that trace id, else by the id value (ema
 contact upsert, the CRM id for update) found in the result or in the error's `context`.
 A row with neither a result nor an error of its own is reported failed with the batch's
 unmatched error messages. A 4xx for a whole batch (400 validation, 409 conflict) fails
-every row with HubSpot's message. A `create` that met a 5xx or timeout may have happened:
+every row with HubSpot's message (`whole_batch`: the row itself may be fine). A
+validation or conflict error is `permanent`: sent again unchanged it fails again. A
+`create` that met a 5xx or timeout may have happened:
 its rows come back failed ("not retried: ... is not idempotent") and the engine tries
 them again next run (as upserts, if it has an email).
 
@@ -26,6 +28,9 @@ from resources.crm.wire import write_in_batches
 from resources.http_retry import NotRetried
 
 BATCH_SIZE = 100  # inputs per batch call
+# Per-row error categories that may pass when sent again unchanged; any other category
+# (VALIDATION_ERROR, CONFLICT, ...) fails the same way until the row or the CRM changes.
+TRANSIENT_CATEGORIES = {"RATE_LIMITS", "INTERNAL_ERROR", "TIMEOUT", "LOCKED"}
 
 
 class HubSpotWrites:
@@ -174,7 +179,10 @@ class HubSpotWrites:
         try:
             response = self.api.call(operation, call, write=True, idempotent=idempotent)
         except BatchRejected as exc:
-            return {i: WriteResult(key, False, error=exc.message) for i, key in keys.items()}
+            return {
+                i: WriteResult(key, False, error=exc.message, permanent=True, whole_batch=True)
+                for i, key in keys.items()
+            }
         except NotRetried as exc:
             return {i: WriteResult(key, False, error=str(exc)) for i, key in keys.items()}
         by_key = {fold(key): i for i, key in keys.items()}
@@ -205,8 +213,12 @@ class HubSpotWrites:
                     if i is not None:
                         rows.add(i)
             gone = error.category == "OBJECT_NOT_FOUND"
+            permanent = error.category not in TRANSIENT_CATEGORIES
             for i in rows:
-                outcome.setdefault(i, WriteResult(keys[i], False, error=message, not_found=gone))
+                outcome.setdefault(
+                    i,
+                    WriteResult(keys[i], False, error=message, not_found=gone, permanent=permanent),
+                )
             if not rows:
                 unmatched.append(message)
         for i, key in keys.items():

@@ -1,7 +1,7 @@
 """The Salesforce adapter: `SalesforceCrm`, a `CrmClient` on simple-salesforce.
 
 Reads are in `reads.py` (SOQL queryAll, describe), writes in `writes.py` (sObject
-Collections), the session and its retries in `connection.py`, and what is retried in
+Collections), custom fields in `schema.py` (Tooling API), the session and its retries in `connection.py`, and what is retried in
 `errors.py`: `REQUEST_LIMIT_EXCEEDED` for every call; 5xx, timeouts and dropped connections
 for the idempotent calls (query, describe, upsert, update, archive) but never for create;
 an expired session leads to one fresh login when a username and password are configured.
@@ -21,11 +21,12 @@ from resources.crm.client import (
     CrmAuthError,
     CrmError,
     CrmRecord,
+    NewProperty,
     ObjectType,
     PropertySpec,
     WriteResult,
 )
-from resources.crm.salesforce import reads, writes
+from resources.crm.salesforce import reads, schema, writes
 from resources.crm.salesforce.connection import SalesforceConnection
 from resources.crm.salesforce.errors import CREDENTIALS
 from resources.http_retry import CallStats, RetryPolicy
@@ -52,6 +53,7 @@ class SalesforceCrm:
         max_retries: int = 6,
         backoff_seconds: float = 1.0,
         max_backoff_seconds: float = 30.0,
+        max_retry_after_seconds: float = 120.0,
         timeout_seconds: float = 60.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -80,6 +82,7 @@ class SalesforceCrm:
                 max_retries=max_retries,
                 backoff_seconds=backoff_seconds,
                 max_backoff_seconds=max_backoff_seconds,
+                max_retry_after_seconds=max_retry_after_seconds,
                 sleep=sleep,
             ),
             timeout_seconds=timeout_seconds,
@@ -121,6 +124,15 @@ class SalesforceCrm:
 
     def describe(self, object_type: ObjectType) -> dict[str, PropertySpec]:
         return reads.describe(self.connection, object_type)
+
+    def custom_properties(self, object_type: ObjectType) -> set[str]:
+        return schema.custom_fields(self.connection, object_type)
+
+    def create_property(self, object_type: ObjectType, prop: NewProperty) -> None:
+        schema.create_field(self.connection, object_type, prop)
+
+    def manual_steps(self, object_type: ObjectType, prop: NewProperty) -> str:
+        return schema.manual_steps(object_type, prop)
 
     def pull(
         self,

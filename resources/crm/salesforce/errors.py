@@ -8,6 +8,8 @@
 * A login refused for the credentials: `CrmAuthError` naming the settings; a login that
   failed for the server's sake is retried like any call.
 * A TLS verification failure: `CrmError` naming SALESFORCE_CA_BUNDLE, not retried.
+* `INSUFFICIENT_ACCESS...` (the user may not do this, e.g. create fields without
+  "Customize Application"): `CrmPermissionError`.
 * Another 4xx: `CrmError` with Salesforce's `errorCode: message`.
 """
 
@@ -21,7 +23,7 @@ from simple_salesforce.exceptions import (
     SalesforceRefusedRequest,
 )
 
-from resources.crm.client import CrmAuthError, CrmError
+from resources.crm.client import CrmAuthError, CrmError, CrmPermissionError
 from resources.http_retry import Failure, Verdict
 
 CREDENTIALS = "SALESFORCE_USERNAME, SALESFORCE_PASSWORD and SALESFORCE_SECURITY_TOKEN"
@@ -65,6 +67,11 @@ def classify(
             refused = CrmError(f"Salesforce {operation} refused: {message(exc)}")
             return Failure(Verdict.FAIL, message(exc), refused)
         return Failure(Verdict.RATE_LIMITED, message(exc))
+    if isinstance(exc, SalesforceError) and str(error_code(exc)).startswith("INSUFFICIENT_ACCESS"):
+        refused = CrmPermissionError(
+            f"Salesforce {operation} refused for the user's permissions: {message(exc)}"
+        )
+        return Failure(Verdict.FAIL, message(exc), refused)
     if isinstance(exc, SalesforceError):
         if exc.status < 500:
             failed = CrmError(f"Salesforce {operation} failed: {message(exc)}")

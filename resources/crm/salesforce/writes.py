@@ -22,6 +22,15 @@ from resources.http_retry import NotRetried
 COLLECTION_LIMIT = 200  # records per sObject Collections call
 # Per-row codes of an update or delete whose record no longer exists.
 RECORD_GONE = {"ENTITY_IS_DELETED", "INVALID_CROSS_REFERENCE_KEY"}
+# Per-row codes that may pass when the same row is sent again; every other code
+# (REQUIRED_FIELD_MISSING, STRING_TOO_LONG, a validation rule...) fails again unchanged.
+TRANSIENT_CODES = {
+    "UNABLE_TO_LOCK_ROW",
+    "REQUEST_LIMIT_EXCEEDED",
+    "SERVER_UNAVAILABLE",
+    "UNKNOWN_EXCEPTION",
+    "ALL_OR_NONE_OPERATION_ROLLED_BACK",
+}
 
 
 def upsert(
@@ -149,6 +158,7 @@ def _results(keys: list[Any], response: Any, *, created: bool | None) -> list[Wr
                     crm_id=item.get("id"),
                     error=message or "failed",
                     not_found=bool(codes & RECORD_GONE),
+                    permanent=bool(codes) and not codes & TRANSIENT_CODES,
                 )
             )
     return results
