@@ -17,6 +17,9 @@ from bizdev_assets.crm.commands import crm_app
 from bizdev_assets.dedup.commands import explain, review_app
 from bizdev_assets.definitions import ASSETS
 from bizdev_assets.demo.generator import generate_demo
+from bizdev_assets.outreach import commands as outreach
+from bizdev_assets.outreach.assets import OUTREACH_ASSETS
+from bizdev_assets.outreach.services import services_for_run
 from resources.landing import LandingZone, LocalLanding
 from resources.settings import DEFAULT_LANDING, Settings, build_resources, warehouse_for
 from resources.warehouse import PostgresWarehouse
@@ -29,6 +32,7 @@ app.command("explain")(explain)
 db_app = typer.Typer(help="The warehouse schema (ADR-013 tables).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(crm_app, name="crm")
+outreach.register(app)  # bizdev outreach enroll|pause|resume|status|event, outreach-worker
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEMO_ROWS = 5_000
@@ -112,7 +116,7 @@ def run(
     """Materialize every asset once on the configured environment and print a summary.
 
     Exit status: 0 success; 1 the contacts pipeline failed; 2 the contacts pipeline
-    succeeded but a CRM's assets failed (each CRM's line says why)."""
+    succeeded but a CRM's or outreach's assets failed (each one's line says why)."""
     started = time.perf_counter()
     home = ensure_dagster_home()
     settings = Settings.from_env()
@@ -123,7 +127,12 @@ def run(
         report = generate_demo(Path(settings.landing), labels, n_rows=demo_rows)
         generated = f"{len(report.files)} demo files ({report.rows:,} rows) generated into it"
 
-    with dg.DagsterInstance.get() as instance:
+    # Outreach: the Temporal server and a worker for the length of the run (docs/outreach.md).
+    temporal = resources["temporal"].process_config_and_initialize()
+    with (
+        dg.DagsterInstance.get() as instance,
+        services_for_run(temporal, Path(settings.temporal_state_dir)) as services,
+    ):
         result = dg.materialize(
             ASSETS,
             instance=instance,
@@ -131,8 +140,9 @@ def run(
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": log_level.upper()}}}},
         )
+        services.drain()
     elapsed = time.perf_counter() - started
-    print_summary(result, resources, home, generated, elapsed)
+    print_summary(result, resources, home, generated, elapsed, services)
     status, code = run_outcome(result)
     if code:
         raise typer.Exit(code=code)
@@ -157,15 +167,27 @@ def _failures(result) -> dict[str, str]:
     return failures
 
 
+# Steps of the systems around the contacts pipeline: their failure is theirs alone.
+OUTREACH_STEPS = {key.to_user_string() for asset in OUTREACH_ASSETS for key in asset.keys}
+
+
+def _system_of(step: str) -> str | None:
+    """The outside system a step belongs to (a CRM, outreach), None for the contacts pipeline."""
+    if step.startswith("crm_"):
+        return step.split("_")[1]
+    return "outreach" if step in OUTREACH_STEPS else None
+
+
 def run_outcome(result) -> tuple[str, int]:
-    """The run's status line and exit status: a CRM that failed never fails the contacts
-    pipeline, and is told apart from it."""
+    """The run's status line and exit status: a CRM or outreach that failed never fails
+    the contacts pipeline, and is told apart from it."""
     broken = set(_failures(result)) | {e.step_key for e in result.get_step_skipped_events()}
-    if any(not step.startswith("crm_") for step in broken):
+    systems = {step: _system_of(step) for step in broken}
+    if None in systems.values():
         return "[red]FAILED[/red]", 1
-    crms = sorted({step.split("_")[1] for step in broken})
-    if crms:
-        return f"[yellow]contacts pipeline success; {', '.join(crms)} failed[/yellow]", 2
+    if systems:
+        names = ", ".join(sorted(set(systems.values())))  # type: ignore[arg-type]
+        return f"[yellow]contacts pipeline success; {names} failed[/yellow]", 2
     return "[green]success[/green]", 0
 
 
@@ -190,7 +212,9 @@ def _crm_summary(result, crm: str) -> str:
     )
 
 
-def print_summary(result, resources: dict, home: Path, generated: str, elapsed: float) -> None:
+def print_summary(
+    result, resources: dict, home: Path, generated: str, elapsed: float, services=None
+) -> None:
     raw = _metadata(result, "raw_contact_files")
     quarantine = _metadata(result, "contacts_quarantine")
     normalized = _metadata(result, "contacts_normalized")
@@ -217,6 +241,10 @@ def print_summary(result, resources: dict, home: Path, generated: str, elapsed: 
     table.add_row("duplicates merged", f"{golden.get('records_merged', 0):,}")
     for crm in ("hubspot", "salesforce"):
         table.add_row(crm, _crm_summary(result, crm))
+    if services is not None:
+        metadata_of = lambda asset: _metadata(result, asset)  # noqa: E731
+        for name, line in outreach.summary_rows(metadata_of, services, resources["mail"]):
+            table.add_row(name, line)
     table.add_row("time taken", f"{elapsed:.1f} s")
     table.add_row("status", run_outcome(result)[0])
     console.print(table)

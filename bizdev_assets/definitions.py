@@ -14,13 +14,16 @@ from bizdev_assets.dedup.drift import match_model_fresh
 from bizdev_assets.golden.assets import contacts, golden_contacts
 from bizdev_assets.ingest.assets import raw_contact_files
 from bizdev_assets.normalize.assets import contacts_normalized
+from bizdev_assets.outreach.assets import OUTREACH_ASSETS
 from bizdev_assets.quality.assets import contact_quality_scores
 from jobs.contacts import contact_model_training, contacts_refresh
 from jobs.crm import crm_pull, crm_sync, crm_sync_schedule
+from jobs.outreach import outreach_refresh, outreach_schedule
 from resources.settings import Settings, build_resources
 from sensors.crm_webhook import crm_webhook_sensor
 from sensors.landing import landing_file_sensor
 from sensors.model_drift import model_drift_sensor
+from sensors.outreach_consent import outreach_consent_sensor
 
 ASSETS = [
     raw_contact_files,
@@ -31,16 +34,22 @@ ASSETS = [
     contact_quality_scores,
     contacts,
     *CRM_ASSETS,
+    *OUTREACH_ASSETS,  # leads and outreach groups (docs/outreach.md)
 ]
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=ASSETS,
-        jobs=[contacts_refresh, contact_model_training, crm_sync, crm_pull],
-        schedules=[crm_sync_schedule],
+        jobs=[contacts_refresh, contact_model_training, crm_sync, crm_pull, outreach_refresh],
+        schedules=[crm_sync_schedule, outreach_schedule],
         asset_checks=[match_model_fresh],
-        sensors=[landing_file_sensor, crm_webhook_sensor, model_drift_sensor],
+        sensors=[
+            landing_file_sensor,
+            crm_webhook_sensor,
+            model_drift_sensor,
+            outreach_consent_sensor,
+        ],
         resources=build_resources(settings),
         # DuckDB takes one writer process at a time: run a job's steps in one process.
         executor=dg.in_process_executor,

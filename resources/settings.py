@@ -17,7 +17,12 @@ import dagster as dg
 from resources.crm import HUBSPOT_PUBLIC_API, HubSpotResource, SalesforceResource
 from resources.ingest_limits import LIMIT_SETTINGS, IngestLimits
 from resources.landing import LandingZone, LocalLanding
+from resources.mail import MailResource, OutboxMail, SmtpMail
+from resources.mail.base import DEFAULT_SENDER
+from resources.notify import FileNotifier, Notifier, WebhookNotifier
+from resources.outreach_config import OutreachConfig
 from resources.pipeline_config import PipelineConfig
+from resources.temporal import TemporalResource
 from resources.warehouse import DuckDBWarehouse, PostgresWarehouse, Warehouse, is_postgres_url
 
 DEFAULT_LANDING = "./data/landing"
@@ -55,6 +60,32 @@ class Settings:
     # Transport security (docs/settings.md, docs/production.md).
     allow_insecure_http: bool = False  # http:// CRM API bases, for local test servers only
     warehouse_sslmode: str | None = None  # libpq sslmode for Postgres; None = the URL's own
+    # Outreach (docs/outreach.md): Temporal, mail, notifications, lead and sequence rules.
+    temporal_address: str | None = None  # None = embedded dev server
+    temporal_namespace: str = "default"
+    temporal_api_key: str | None = None
+    temporal_tls: bool = False
+    temporal_task_queue: str = "bizdev-outreach"
+    temporal_state_dir: str = "./data/temporal"
+    outreach_activity_timeout_seconds: float = 60.0
+    smtp_host: str | None = None  # None = the .eml outbox
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = True
+    smtp_ssl: bool = False
+    smtp_ca_bundle: str | None = None
+    smtp_ledger: str = "./data/outreach/smtp_sent.sqlite"
+    mail_from: str = DEFAULT_SENDER
+    outbox: str = "./data/outbox"
+    notify_webhook_url: str | None = None  # None = the notifications file
+    notifications_file: str = "./data/outreach/notifications.jsonl"
+    lead_weights: str | None = None
+    territories: str | None = None
+    sequences_dir: str | None = None
+    outreach_sequence: str = "demo-intro"
+    sla_business_hours: float = 4.0
+    outreach_settle_seconds: float = 20.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -84,6 +115,7 @@ class Settings:
             ingest_limits=_ingest_limits(env),
             allow_insecure_http=_flag(env, "BIZDEV_ALLOW_INSECURE_HTTP"),
             warehouse_sslmode=env.get("BIZDEV_WAREHOUSE_SSLMODE") or None,
+            **_outreach_from_env(env),
         )
 
 
@@ -119,6 +151,7 @@ def build_resources(settings: Settings) -> dict[str, Any]:
             mapping_path=_existing(settings.salesforce_mapping, "BIZDEV_SALESFORCE_MAPPING"),
             **_sync_options(settings),
         ),
+        **outreach_resources(settings),
     }
 
 
@@ -152,6 +185,88 @@ def resolved(value: str) -> str:
     if isinstance(value, dg.EnvVar):
         return value.get_value() or ""
     return value
+
+
+def _outreach_from_env(env: Mapping[str, str]) -> dict[str, Any]:
+    def flag(name: str, default: bool) -> bool:
+        value = (env.get(name) or "").lower()
+        return default if not value else value in ("1", "true", "yes")
+
+    return {
+        "temporal_address": env.get("TEMPORAL_ADDRESS") or None,
+        "temporal_namespace": env.get("TEMPORAL_NAMESPACE") or "default",
+        "temporal_api_key": _secret(env, "TEMPORAL_API_KEY"),
+        "temporal_tls": flag("TEMPORAL_TLS", False),
+        "temporal_task_queue": env.get("BIZDEV_TEMPORAL_TASK_QUEUE") or "bizdev-outreach",
+        "temporal_state_dir": env.get("BIZDEV_TEMPORAL_STATE_DIR") or "./data/temporal",
+        "outreach_activity_timeout_seconds": float(
+            env.get("BIZDEV_OUTREACH_ACTIVITY_TIMEOUT_SECONDS") or 60
+        ),
+        "smtp_host": env.get("BIZDEV_SMTP_HOST") or None,
+        "smtp_port": int(env.get("BIZDEV_SMTP_PORT") or 587),
+        "smtp_username": env.get("BIZDEV_SMTP_USERNAME") or None,
+        "smtp_password": _secret(env, "BIZDEV_SMTP_PASSWORD"),
+        "smtp_starttls": flag("BIZDEV_SMTP_STARTTLS", True),
+        "smtp_ssl": flag("BIZDEV_SMTP_SSL", False),
+        "smtp_ca_bundle": env.get("BIZDEV_SMTP_CA_BUNDLE") or None,
+        "smtp_ledger": env.get("BIZDEV_SMTP_LEDGER") or "./data/outreach/smtp_sent.sqlite",
+        "mail_from": env.get("BIZDEV_MAIL_FROM") or DEFAULT_SENDER,
+        "outbox": env.get("BIZDEV_OUTBOX") or "./data/outbox",
+        "notify_webhook_url": _secret(env, "BIZDEV_NOTIFY_WEBHOOK_URL"),
+        "notifications_file": env.get("BIZDEV_NOTIFICATIONS_FILE")
+        or "./data/outreach/notifications.jsonl",
+        "lead_weights": env.get("BIZDEV_LEAD_WEIGHTS") or None,
+        "territories": env.get("BIZDEV_TERRITORIES") or None,
+        "sequences_dir": env.get("BIZDEV_SEQUENCES_DIR") or None,
+        "outreach_sequence": env.get("BIZDEV_OUTREACH_SEQUENCE") or "demo-intro",
+        "sla_business_hours": float(env.get("BIZDEV_SLA_BUSINESS_HOURS") or 4),
+        "outreach_settle_seconds": float(env.get("BIZDEV_OUTREACH_SETTLE_SECONDS") or 20),
+    }
+
+
+def outreach_resources(settings: Settings) -> dict[str, Any]:
+    """temporal, mail, notifier and outreach_config for one environment."""
+    mail: MailResource
+    if settings.smtp_host:
+        mail = SmtpMail(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+            starttls=settings.smtp_starttls,
+            ssl=settings.smtp_ssl,
+            ca_bundle=_existing(settings.smtp_ca_bundle, "BIZDEV_SMTP_CA_BUNDLE"),
+            ledger_path=settings.smtp_ledger,
+            sender=settings.mail_from,
+        )
+    else:
+        mail = OutboxMail(folder=settings.outbox, sender=settings.mail_from)
+    notifier: Notifier = (
+        WebhookNotifier(url=settings.notify_webhook_url)
+        if settings.notify_webhook_url
+        else FileNotifier(path=settings.notifications_file)
+    )
+    return {
+        "temporal": TemporalResource(
+            address=settings.temporal_address,
+            namespace=settings.temporal_namespace,
+            api_key=settings.temporal_api_key,
+            tls=settings.temporal_tls,
+            task_queue=settings.temporal_task_queue,
+            state_dir=settings.temporal_state_dir,
+            activity_timeout_seconds=settings.outreach_activity_timeout_seconds,
+        ),
+        "mail": mail,
+        "notifier": notifier,
+        "outreach_config": OutreachConfig(
+            lead_weights=_existing(settings.lead_weights, "BIZDEV_LEAD_WEIGHTS"),
+            territories=_existing(settings.territories, "BIZDEV_TERRITORIES"),
+            sequences_dir=settings.sequences_dir,
+            sequence=settings.outreach_sequence,
+            sla_business_hours=settings.sla_business_hours,
+            settle_seconds=settings.outreach_settle_seconds,
+        ),
+    }
 
 
 def _sync_options(settings: Settings) -> dict[str, Any]:

@@ -24,6 +24,8 @@ pytest_plugins = [
     "tests.servers.s3",
     "tests.servers.hubspot",
     "tests.servers.salesforce",
+    "tests.servers.smtp",  # outreach: aiosmtpd with STARTTLS and AUTH
+    "tests.servers.temporal",  # outreach: a Temporal dev server with time skipping
 ]
 
 
@@ -37,14 +39,18 @@ def landing(tmp_path: Path) -> Path:
 @pytest.fixture
 def settings(tmp_path: Path, landing: Path):
     from resources.settings import Settings
+    from tests.outreach_support import outreach_in
 
-    return Settings(landing=str(landing), warehouse=str(tmp_path / "warehouse.duckdb"))
+    return Settings(
+        landing=str(landing), warehouse=str(tmp_path / "warehouse.duckdb"), **outreach_in(tmp_path)
+    )
 
 
 @pytest.fixture
 def crm_settings(tmp_path: Path, landing: Path, hubspot, salesforce):
     """The embedded default plus both CRMs, pointed at the session's local CRM servers."""
     from resources.settings import Settings
+    from tests.outreach_support import outreach_in
 
     creds = salesforce.credentials()
     return Settings(
@@ -59,4 +65,5 @@ def crm_settings(tmp_path: Path, landing: Path, hubspot, salesforce):
         salesforce_ca_bundle=str(salesforce.ca_path),
         crm_backoff_seconds=0.01,
         allow_insecure_http=True,  # the local HubSpot server speaks plain HTTP
+        **outreach_in(tmp_path),
     )

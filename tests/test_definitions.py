@@ -25,6 +25,15 @@ CRM_TABLES = {
     "crm_salesforce_accounts",
     "crm_salesforce_push",
 }
+OUTREACH_TABLES = {
+    "lead_scores",
+    "lead_routing",
+    "outreach_enrollments",
+    "outreach_events",
+    "outreach_funnel",
+    "outreach_reply_rates",
+    "lead_sla_breaches",
+}
 
 
 def test_the_code_location_loads_with_no_settings(monkeypatch):
@@ -33,13 +42,20 @@ def test_the_code_location_loads_with_no_settings(monkeypatch):
     loaded = defs()
     dg.Definitions.validate_loadable(loaded)
     keys = {key.to_user_string() for key in loaded.resolve_all_asset_keys()}
-    assert keys == EXPECTED_TABLES | CRM_TABLES
+    assert keys == EXPECTED_TABLES | CRM_TABLES | OUTREACH_TABLES
     assert loaded.resolve_job_def("contacts_refresh")
     assert loaded.resolve_sensor_def("landing_file_sensor")
     assert loaded.resolve_sensor_def("model_drift_sensor")
     assert loaded.resolve_sensor_def("crm_webhook_sensor")
     assert loaded.resolve_schedule_def("crm_sync_schedule").cron_schedule == "*/2 * * * *"
     assert loaded.resolve_job_def("crm_sync") and loaded.resolve_job_def("crm_pull")
+    assert loaded.resolve_job_def("outreach_refresh")
+    assert loaded.resolve_sensor_def("outreach_consent_sensor")
+    assert loaded.resolve_schedule_def("outreach_schedule")
+
+
+def test_outreach_refresh_selects_the_lead_and_outreach_assets():
+    assert selected_keys("outreach_refresh") == OUTREACH_TABLES
 
 
 def test_settings_choose_the_resources(tmp_path):

@@ -16,6 +16,7 @@ from bizdev_assets.definitions import ASSETS
 from bizdev_assets.demo.generator import generate_demo
 from resources.settings import Settings, build_resources
 from resources.warehouse import DuckDBWarehouse
+from tests.outreach_support import outreach_in
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 CHAIN = [
@@ -54,7 +55,9 @@ def first_drop(tmp_path_factory) -> tuple[Path, Path]:
     generate_demo(root / "generated", root / "labels.csv", n_rows=1_500, seed=7)
     landing = root / "landing"
     shutil.copytree(root / "generated", landing, ignore=shutil.ignore_patterns(LATER_DROP))
-    settings = Settings(landing=str(landing), warehouse=str(root / "warehouse.duckdb"))
+    settings = Settings(
+        landing=str(landing), warehouse=str(root / "warehouse.duckdb"), **outreach_in(root)
+    )
     meta = refresh(settings, selection=None)
     assert meta["mode"] == "full"
     return root, landing

@@ -8,6 +8,7 @@ Only settings (environment variables) differ between the two.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import threading
 import time
@@ -21,6 +22,7 @@ import pytest
 from bizdev_assets.definitions import ASSETS
 from bizdev_assets.demo.generator import generate_demo
 from resources.settings import Settings, build_resources
+from tests.outreach_support import outreach_in
 from tests.servers.postgres import _new_database
 
 REPO = Path(__file__).resolve().parent.parent
@@ -56,7 +58,11 @@ def environment(request, tmp_path: Path, landing: Path, monkeypatch) -> Environm
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     if request.param == "embedded":
         monkeypatch.delenv("DAGSTER_POSTGRES_URL", raising=False)
-        settings = Settings(landing=str(landing), warehouse=str(tmp_path / "warehouse.duckdb"))
+        settings = Settings(
+            landing=str(landing),
+            warehouse=str(tmp_path / "warehouse.duckdb"),
+            **outreach_in(tmp_path),  # the outreach assets' Temporal state in the test's folder
+        )
         return Environment(
             "embedded", settings, home, lambda path, key: shutil.copy(path, landing / key)
         )
@@ -76,7 +82,8 @@ def environment(request, tmp_path: Path, landing: Path, monkeypatch) -> Environm
     def drop(path: Path, key: str) -> None:
         client.upload_file(str(path), bucket, f"incoming/{key}")
 
-    return Environment("production", Settings.from_env(env), home, drop)
+    settings = dataclasses.replace(Settings.from_env(env), **outreach_in(tmp_path))
+    return Environment("production", settings, home, drop)
 
 
 def test_the_pipeline_runs_the_same_on_both_configurations(environment, tmp_path: Path):

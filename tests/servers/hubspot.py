@@ -363,7 +363,11 @@ class HubSpotServer(FakeHttpServer):
             self._clear()
 
     def _clear(self) -> None:
-        self._stores: dict[str, dict[str, dict[str, Any]]] = {"contacts": {}, "companies": {}}
+        self._stores: dict[str, dict[str, dict[str, Any]]] = {
+            "contacts": {},
+            "companies": {},
+            "tasks": {},  # outreach tasks: see the end of this module
+        }
         self._next_id = FIRST_ID
         self._email_ids: dict[str, str] = {}  # email -> contact id, see _find_by
         self._rejected: dict[tuple[str, str, str], str] = {}
@@ -1308,4 +1312,68 @@ def hubspot_bizdev_fields(hubspot: HubSpotServer) -> HubSpotServer:
     hubspot.add_property("contacts", "bizdev_contact_id", group="bizdev", unique=True)
     hubspot.add_property("contacts", "bizdev_quality_score", "number", "number", group="bizdev")
     hubspot.add_property("companies", "bizdev_company_id", group="bizdev", unique=True)
+    hubspot.add_property("tasks", "bizdev_task_id", group="bizdev")
     return hubspot
+
+
+# --- tasks (issue 13: outreach creates tasks associated to contacts) -------------------
+#
+#     POST /crm/v3/objects/tasks          create one task with `associations` (201)
+#     POST /crm/v3/objects/tasks/search   the search route above
+#
+# Task properties as HubSpot defines them (hs_task_*, hs_timestamp). The custom
+# `bizdev_task_id` outreach finds its tasks by is not in a fresh account: an admin
+# creates it (`hubspot_bizdev_fields`), as docs/outreach.md says. Associations are kept on the record
+# (`record["associations"]`: [{"to": contact id, "types": [...]}]); an association to a
+# contact that does not exist fails the create, as HubSpot does.
+
+
+def _task_properties() -> list[dict[str, Any]]:
+    group = "task"
+    return [
+        _prop("hs_task_subject", "Task Title", group=group),
+        _prop("hs_task_body", "Notes", "string", "textarea", group=group),
+        _prop("hs_timestamp", "Due date", "datetime", "date", group=group),
+        _prop("hs_task_status", "Task Status", "enumeration", "select", group=group,
+              options=_options(("NOT_STARTED", "Not started"), ("COMPLETED", "Completed"))),
+        _prop("hs_task_type", "Task Type", "enumeration", "select", group=group,
+              options=_options(("TODO", "To-do"), ("CALL", "Call"), ("EMAIL", "Email"))),
+        _prop("hubspot_owner_id", "Assigned to", "enumeration", "select", group=group,
+              external_options=True),
+        _prop("hs_object_id", "Record ID", "number", "number", group=group, read_only=True),
+        _prop("createdate", "Create Date", "datetime", "date", group=group, read_only=True),
+        _prop("hs_lastmodifieddate", "Last Modified Date", "datetime", "date", group=group,
+              read_only=True),
+    ]  # fmt: skip
+
+
+STANDARD_PROPERTIES["tasks"] = _task_properties()
+STANDARD_GROUPS["tasks"] = [("task", "Task information")]
+MODIFIED_PROPERTY["tasks"] = "hs_lastmodifieddate"
+DEFAULT_SEARCH_PROPERTIES["tasks"] = ("hs_task_subject",)
+SEARCHABLE_BY_QUERY["tasks"] = ("hs_task_subject", "hs_task_body")
+
+
+def create_task(server: HubSpotServer, object_type: str, body: dict[str, Any], query) -> Response:
+    server._check_batch(object_type, [body])
+    try:
+        props = server._check_row(object_type, body.get("properties") or {})
+    except RowError as exc:
+        raise HubSpotApiError(400, error_body(str(exc), "VALIDATION_ERROR")) from None
+    associations = []
+    for association in body.get("associations") or []:
+        contact_id = str((association.get("to") or {}).get("id"))
+        if contact_id not in server._stores["contacts"]:
+            raise HubSpotApiError(
+                400, error_body(f"No contact with id {contact_id} to associate", "VALIDATION_ERROR")
+            )
+        associations.append({"to": contact_id, "types": association.get("types") or []})
+    now = _when_ms(None)
+    record = server._new_record(object_type, props, now)
+    record["associations"] = associations
+    server._touch(object_type, record, now)
+    server._stores[object_type][record["id"]] = record
+    return Response(201, server._public(record))
+
+
+ROUTES.append(("POST", re.compile(r"/crm/v3/objects/(?P<type>tasks)"), create_task))

@@ -1370,4 +1370,28 @@ def salesforce_bizdev_fields(salesforce: SalesforceServer) -> SalesforceServer:
             "Bizdev_Company_Id__c", "Bizdev Company Id", "string", 36, external_id=True, unique=True
         ),
     )
+    salesforce.add_field("Task", Field("Bizdev_Task_Id__c", "Bizdev Task Id", "string", 255))
     return salesforce
+
+
+# --- Task (issue 13: outreach creates tasks on contacts) ---------------------------------
+# Salesforce's Task with WhoId (the Contact) and OwnerId. The custom Activity field
+# Bizdev_Task_Id__c outreach finds its tasks by is not in a fresh org: an admin creates
+# it (`salesforce_bizdev_fields`). Written through the sObject Collections
+# routes above, read through SOQL.
+
+STANDARD_SCHEMA["Task"] = {
+    f.name: f
+    for f in _system_fields("Task")
+    + [
+        Field("Subject", "Subject", "string", 255),
+        Field("Description", "Comments", "textarea", 32000),
+        Field("WhoId", "Name ID", "reference", 18, reference_to=("Contact",)),
+        Field("OwnerId", "Assigned To ID", "reference", 18, reference_to=("User",)),
+        Field("ActivityDate", "Due Date Only", "date"),
+        Field("Status", "Status", "picklist", 255, picklist=("Not Started", "Completed"), restricted=True),
+        Field("Priority", "Priority", "picklist", 255, picklist=("High", "Normal", "Low"), restricted=True),
+    ]
+}  # fmt: skip
+KEY_PREFIX["Task"] = "00T"
+LABELS["Task"] = ("Task", "Tasks")

@@ -19,6 +19,7 @@ from typing import Any
 import urllib3
 from hubspot.crm.companies.exceptions import ApiException as CompaniesApiException
 from hubspot.crm.contacts.exceptions import ApiException as ContactsApiException
+from hubspot.crm.objects.tasks.exceptions import ApiException as TasksApiException
 from hubspot.crm.properties.exceptions import ApiException as PropertiesApiException
 
 from resources.crm.client import CrmAuthError, CrmError, CrmPermissionError
@@ -33,7 +34,12 @@ LIMIT_HEADERS = (
     "X-HubSpot-RateLimit-Daily",
 )
 # Each generated API package of the client has its own ApiException class.
-API_EXCEPTIONS = (ContactsApiException, CompaniesApiException, PropertiesApiException)
+API_EXCEPTIONS = (
+    ContactsApiException,
+    CompaniesApiException,
+    PropertiesApiException,
+    TasksApiException,  # outreach tasks (resources/crm/hubspot/tasks.py)
+)
 # With urllib3 retries off, timeouts and refused connections surface as these.
 NETWORK_ERRORS = (urllib3.exceptions.HTTPError, OSError)
 
