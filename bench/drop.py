@@ -8,8 +8,8 @@ half of them lines of that export again (people the warehouse knows, as a re-exp
 brings them), half people it has never seen (the same export of an independent corpus,
 seed 4). Then, in a fresh process, on a copy of the warehouse with the source's files
 and the drop in the landing folder, it materializes what the landing sensor's
-`contacts_refresh` job materializes (every asset but the model; with `--train`, the
-model too, as `bizdev run` does) and prints wall time, CPU time and peak RSS, in total
+`contacts_refresh` job materializes (raw files to `contacts`; with `--train`, the model
+too, as `bizdev run` does; see `pipeline.contacts_chain`) and prints wall time, CPU time and peak RSS, in total
 and per step, with each step's mode (incremental or full).
 
 Everything heavy is imported inside the functions the measuring process runs.
@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.harness import OUT, Stopwatch, emit, measure_in_fresh_process, peak_rss_mb, print_table
+from bench.pipeline import contacts_chain
 from bench.step_usage import UsageSampler, cpu_seconds, step_usage
 
 EXPORT = "crm_contacts_export.csv"
@@ -98,12 +99,14 @@ def measure(source: Path, drop: Path, work: Path, train: bool) -> dict[str, Any]
     (landing / drop.name).symlink_to(drop)
     shutil.copy(source / "bench.duckdb", work / "warehouse.duckdb")
     settings = Settings(landing=str(landing), warehouse=str(work / "warehouse.duckdb"))
-    selection = (
-        ASSETS if train else [a for a in ASSETS if dg.AssetKey("contact_match_model") not in a.keys]
-    )
     watch, cpu_before = Stopwatch(), cpu_seconds()
     with dg.instance_for_test() as instance, UsageSampler() as sampler:
-        result = dg.materialize(selection, instance=instance, resources=build_resources(settings))
+        result = dg.materialize(
+            ASSETS,
+            selection=contacts_chain(train),
+            instance=instance,
+            resources=build_resources(settings),
+        )
         total, cpu = watch.seconds, cpu_seconds() - cpu_before
         usage = step_usage(instance, result.run_id, sampler)
     modes = {

@@ -3,16 +3,16 @@
     .venv/bin/python bench/fingerprint.py run FOLDER OUT.duckdb [--at 2026-12-01T00:00:00]
     .venv/bin/python bench/fingerprint.py show WAREHOUSE.duckdb [OTHER.duckdb]
 
-`run` materializes every asset but the model on FOLDER/landing into a fresh OUT
-warehouse with the clock of the pipeline's modules frozen at `--at`, so scores (whose
-freshness decays with the clock) come out the same on every run; run it once with the
-code before a change (PYTHONPATH pointing at a copy of it) and once after. `show`
-prints one hash per table (clusters, links, review queue, ID history, golden contacts,
-scores, contacts) over its rows in a canonical order, leaving out the columns that
-record when a run happened rather than what it found (`clustered_at`, `created_at`...)
-and the stamps incremental runs compare (`built_at`, `scored_at`, the digests). With a
-second warehouse it prints, per table, whether the two agree and how many rows only one
-of them has, and exits 1 if any differ.
+`run` materializes the `contacts_refresh` job's assets (raw files to `contacts`) on
+FOLDER/landing into a fresh OUT warehouse with the clock of the pipeline's modules
+frozen at `--at`, so scores (whose freshness decays with the clock) come out the same on
+every run; run it once with the code before a change (PYTHONPATH pointing at a copy of
+it) and once after. `show` prints one hash per table (clusters, links, review queue, ID
+history, golden contacts, scores, contacts) over its rows in a canonical order, leaving
+out the columns that record when a run happened rather than what it found
+(`clustered_at`, `created_at`...) and the stamps incremental runs compare (`built_at`,
+`scored_at`, the digests). With a second warehouse it prints, per table, whether the two
+agree and how many rows only one of them has, and exits 1 if any differ.
 """
 
 from __future__ import annotations
@@ -119,11 +119,12 @@ CLOCK_MODULES = (
 
 
 def run_frozen(folder: Path, out: Path, at: datetime) -> None:
-    """Every asset but the model, on folder/landing into a fresh `out`, clock frozen."""
+    """The contacts_refresh assets on folder/landing into a fresh `out`, clock frozen."""
     import importlib
 
     import dagster as dg
 
+    from bench.pipeline import contacts_chain
     from bizdev_assets.definitions import ASSETS
     from resources.settings import Settings, build_resources
 
@@ -138,9 +139,13 @@ def run_frozen(folder: Path, out: Path, at: datetime) -> None:
             module.datetime = Frozen
     out.unlink(missing_ok=True)
     settings = Settings(landing=str(folder / "landing"), warehouse=str(out))
-    selection = [a for a in ASSETS if dg.AssetKey("contact_match_model") not in a.keys]
     with dg.instance_for_test() as instance:
-        result = dg.materialize(selection, instance=instance, resources=build_resources(settings))
+        result = dg.materialize(
+            ASSETS,
+            selection=contacts_chain(train=False),
+            instance=instance,
+            resources=build_resources(settings),
+        )
     if not result.success:
         sys.exit("the run failed")
 
