@@ -124,8 +124,8 @@ def run_frozen(folder: Path, out: Path, at: datetime) -> None:
 
     import dagster as dg
 
-    from bench.pipeline import contacts_chain
     from bizdev_assets.definitions import ASSETS
+    from jobs.contacts import CONTACT_CHAIN  # not bench.pipeline: older code has no such helper
     from resources.settings import Settings, build_resources
 
     class Frozen(datetime):
@@ -142,7 +142,7 @@ def run_frozen(folder: Path, out: Path, at: datetime) -> None:
     with dg.instance_for_test() as instance:
         result = dg.materialize(
             ASSETS,
-            selection=contacts_chain(train=False),
+            selection=CONTACT_CHAIN,
             instance=instance,
             resources=build_resources(settings),
         )
