@@ -43,6 +43,7 @@ COLUMNS = {
     "contacts": "{steps_s[contacts]:.1f} s",
     "peak RSS": "{peak_rss_mb:,} MB",
     "peak step": "{peak_step}",
+    "candidate pairs": "{candidate_pairs:,}",
     "precision": "{precision:.4f}",
     "recall": "{recall:.4f}",
     "F1": "{f1:.4f}",
@@ -119,6 +120,12 @@ def measure(folder: Path, train: bool) -> dict[str, Any]:
         for event in result.all_events
         if event.event_type_value == "STEP_SUCCESS"
     }
+    # The model step counts the candidate pairs its blocking rules propose (with --train).
+    pairs = [
+        event.materialization.metadata["candidate_pairs"].value
+        for event in result.get_asset_materialization_events()
+        if "candidate_pairs" in event.materialization.metadata
+    ]
     warehouse = DuckDBWarehouse(path=str(warehouse_path))
     normalized = warehouse.read_table("contacts_normalized")
     labels = pl.read_csv(folder / "labels.csv", schema_overrides={"source_sheet": pl.String})
@@ -129,6 +136,7 @@ def measure(folder: Path, train: bool) -> dict[str, Any]:
         "data": folder.name,
         "rows": warehouse.row_count("raw_contact_files"),
         "golden": warehouse.row_count("golden_contacts"),
+        "candidate_pairs": pairs[0] if pairs else None,
         "success": result.success,
         "total_s": round(total, 1),
         "steps_s": steps,
@@ -163,7 +171,10 @@ def main() -> None:
         figures = measure_in_fresh_process(Path(__file__), command + ["--train"] * args.train)
         print(f"measured {folder.name}: {figures['total_s']:.1f} s, success {figures['success']}")
         results.append(figures)
-    columns = COLUMNS if args.train else {h: t for h, t in COLUMNS.items() if h != "model"}
+    training_only = ("model", "candidate pairs")
+    columns = (
+        COLUMNS if args.train else {h: t for h, t in COLUMNS.items() if h not in training_only}
+    )
     print_table(results, columns)
 
 
