@@ -20,9 +20,11 @@ from datetime import UTC, datetime
 
 import polars as pl
 
+import bizdev_assets.company_identity as company_identity_module
 import bizdev_assets.golden.columns as columns_module
 import bizdev_assets.golden.provenance as provenance_module
 import bizdev_assets.golden.rules as rules_module
+from bizdev_assets.company_identity import company_ids
 from bizdev_assets.golden.columns import GOLDEN_COLUMNS
 from bizdev_assets.golden.provenance import provenance_json
 from bizdev_assets.golden.rules import (
@@ -50,7 +52,9 @@ def rules_digest(rules: SurvivorshipRules) -> str:
     CRM feeds are left out: a feed is known before its records are read, and the set only
     grows, so a new one changes the trust of no record already built."""
     digest = hashlib.sha256(repr(replace(rules, verified_feeds=frozenset())).encode())
-    for module in (sys.modules[__name__], provenance_module, rules_module, columns_module):
+    # company_identity too: every golden row carries the company_id it derives.
+    modules = (sys.modules[__name__], provenance_module, rules_module, columns_module)
+    for module in (*modules, company_identity_module):
         digest.update(inspect.getsource(module).encode())
     return digest.hexdigest()[:16]
 
@@ -98,14 +102,10 @@ def build_golden_contacts(
         sources |= dict.fromkeys(fields, f"_from{n}")
     del base, picks
 
-    company_keys = golden["company_key"].drop_nulls().unique()
     golden = golden.with_columns(
         contact_id=_contact_ids(golden["cluster_id"], clusters),
-        company_id=pl.col("company_key").replace_strict(
-            company_keys,
-            pl.Series(uuid5_strings("company:", company_keys), dtype=pl.String),
-            default=None,
-        ),
+        # The company's domain when the contact gives one, else its name key.
+        company_id=company_ids(golden),
         gdpr_consent=pl.col("gdpr_consent").fill_null(False),
         # Taken before gdpr_consent is filled: an unstated consent has no provenance.
         field_provenance=provenance_json(golden, sources),
