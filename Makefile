@@ -7,7 +7,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export GX_ANALYTICS_ENABLED := false
 export DAGSTER_DISABLE_TELEMETRY := 1
 
-.PHONY: setup run test lint format ui demo-data bench clean
+.PHONY: setup run api test lint format ui demo-data bench clean
 
 setup: $(VENV)/.synced
 
@@ -20,6 +20,9 @@ $(VENV)/.synced: pyproject.toml uv.lock
 
 run: setup  ## materialize every asset on the embedded default and print a summary
 	$(BIN)/bizdev run
+
+api: setup  ## the HTTP API (docs/api.md) on 127.0.0.1:8000, on the same settings as `make run`
+	$(BIN)/bizdev api
 
 test: setup lint  ## the whole test suite (starts its own servers)
 	$(BIN)/pytest

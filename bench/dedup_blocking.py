@@ -14,10 +14,11 @@ from typing import Any
 def blocking(normalized, truth) -> dict[str, Any]:
     """Both systems' blocking reports on the same snapshot."""
     from bench import handwritten_splink
-    from bizdev_assets.dedup.model import blocking_rules_for_prediction, splink_input
+    from bizdev_assets.dedup.blocking import blocking_rules
+    from bizdev_assets.dedup.model import scoring_input
 
     return {
-        "bizdev": blocking_report(splink_input(normalized), truth, blocking_rules_for_prediction()),
+        "bizdev": blocking_report(scoring_input(normalized), truth, blocking_rules()),
         "handwritten": blocking_report(
             handwritten_splink.splink_input(normalized), truth, handwritten_splink.BLOCKING_RULES
         ),

@@ -26,6 +26,7 @@ def prepare(folder: Path) -> dict[str, Any]:
     import polars as pl
 
     from bizdev_assets.dedup.evaluation import truth_for_records
+    from bizdev_assets.dedup.stored_model import settings_from_parameters
     from bizdev_assets.dedup.training import MODEL_TABLE, baseline_model
     from bizdev_assets.normalize.columns import NORMALIZED_TABLE
 
@@ -47,7 +48,7 @@ def prepare(folder: Path) -> dict[str, Any]:
     finally:
         con.close()
     if saved.height:
-        model = json.loads(saved["model_json"][0])
+        model = settings_from_parameters(json.loads(saved["model_json"][0]))
         origin = (
             f"{MODEL_TABLE} v{saved['version'][0]} ({saved['origin'][0]} on "
             f"{saved['training_records'][0]:,} records)"

@@ -48,7 +48,8 @@ def prepare(source: Path, new: int, folder: Path) -> dict[str, Any]:
     from bizdev_assets.dedup.clustering import cluster_contacts
     from bizdev_assets.dedup.model import SPLINK_SOURCE_COLUMNS
     from bizdev_assets.dedup.stable_ids import assign_contact_ids
-    from bizdev_assets.dedup.training import baseline_model
+    from bizdev_assets.dedup.stored_model import settings_from_parameters
+    from bizdev_assets.dedup.training import baseline_parameters
 
     with duckdb.connect(str(source / "bench.duckdb"), read_only=True) as con:
         records = con.sql(
@@ -60,12 +61,12 @@ def prepare(source: Path, new: int, folder: Path) -> dict[str, Any]:
                 "select model_json from contact_match_model order by version desc limit 1"
             ).fetchall()[0][0]
             if "contact_match_model" in tables
-            else json.dumps(baseline_model(records.height))
+            else json.dumps(baseline_parameters(records.height))
         )
     new_ids = records["record_id"].sample(new, seed=1)
     existing = records.filter(~pl.col("record_id").is_in(new_ids.implode()))
     watch = Stopwatch()
-    result = cluster_contacts(existing, json.loads(model))
+    result = cluster_contacts(existing, settings_from_parameters(json.loads(model)))
     resolve_s = watch.seconds
     clusters = assign_contact_ids(result.clusters, None, datetime(2026, 1, 1)).clusters
     folder.mkdir(parents=True, exist_ok=True)
@@ -88,6 +89,7 @@ def measure(folder: Path, mode: str) -> dict[str, Any]:
     from bizdev_assets.dedup.model import SPLINK_SOURCE_COLUMNS
     from bizdev_assets.dedup.review import DECISION_SCHEMA
     from bizdev_assets.dedup.stable_ids import assign_contact_ids
+    from bizdev_assets.dedup.stored_model import settings_from_parameters
 
     watch = Stopwatch()
     with duckdb.connect(str(folder / "warehouse.duckdb"), read_only=True) as con:
@@ -96,7 +98,8 @@ def measure(folder: Path, mode: str) -> dict[str, Any]:
         previous = con.sql(
             "select record_id, cluster_id, contact_id, contact_created_at from contact_clusters"
         ).pl()
-        model = json.loads(con.sql("select model_json from model").fetchall()[0][0])
+        stored = con.sql("select model_json from model").fetchall()[0][0]
+        model = settings_from_parameters(json.loads(stored))
     watch.lap("read_records_and_clusters")
     decisions = pl.DataFrame(schema=DECISION_SCHEMA)
     now = datetime(2026, 2, 1)

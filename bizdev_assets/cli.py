@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bizdev_api.cli import api_app
 from bizdev_assets.crm.commands import crm_app
 from bizdev_assets.dedup.commands import explain, review_app
 from bizdev_assets.definitions import ASSETS
@@ -33,6 +34,7 @@ app.command("explain")(explain)
 db_app = typer.Typer(help="The warehouse schema (ADR-013 tables).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(crm_app, name="crm")
+app.add_typer(api_app, name="api")
 outreach.register(app)  # bizdev outreach enroll|pause|resume|status|event, outreach-worker
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -57,10 +59,10 @@ def demo_data(
 
 @app.command("export-model")
 def export_model(
-    out: Path = typer.Argument(..., help="Where to write the Splink model JSON."),
+    out: Path = typer.Argument(..., help="Where to write the model's parameters (JSON)."),
     version: int = typer.Option(0, help="Model version; 0 = the latest."),
 ) -> None:
-    """Write a saved match model from the warehouse as Splink JSON (e.g. to ship as baseline)."""
+    """Write a saved match model's parameters (prior, threshold, m and u per level; no SQL)."""
     warehouse = build_resources(Settings.from_env())["warehouse"]
     where = "where version = ?" if version else ""
     rows = warehouse.query(

@@ -38,6 +38,79 @@ from resources.warehouse import DuckDBWarehouse, PostgresWarehouse, Warehouse, i
 
 DEFAULT_LANDING = "./data/landing"
 DEFAULT_WAREHOUSE = "./data/warehouse.duckdb"
+DEFAULT_API_STATE = "./data/api"
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """The HTTP API's process (`bizdev api`, docs/api.md). Plain values, not `dg.EnvVar`s:
+    no Dagster resource carries them. Each `*_previous` secret stays valid beside the
+    current one during a rotation."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str | None = None  # the URL senders call us by (HubSpot signs it)
+    state_dir: str = DEFAULT_API_STATE  # API keys, idempotency keys, upload index (SQLite)
+    jwt_secret: str | None = None  # HS256; None = a secret generated in state_dir
+    jwt_secret_previous: str | None = None
+    jwks_url: str | None = None  # RS256/ES256 tokens of an identity provider
+    jwt_issuer: str = "bizdev"
+    jwt_audience: str = "bizdev-api"
+    hubspot_webhook_secret: str | None = None  # the HubSpot app's client secret
+    hubspot_webhook_secret_previous: str | None = None
+    salesforce_relay_secret: str | None = None  # whsec_...: the relay signs deliveries
+    salesforce_relay_secret_previous: str | None = None
+    webhook_secret: str | None = None  # whsec_...: generic Standard Webhooks senders
+    webhook_secret_previous: str | None = None
+    rate_limits: str | None = None  # "intake=100/200,reads=20/40": per client and route
+    max_body_bytes: int = 10 * 1024 * 1024  # POST /v1/contacts (after gzip)
+    max_records: int = 10_000
+    max_upload_bytes: int = 100 * 1024 * 1024  # POST /v1/uploads
+    spool_window_seconds: float = 10.0  # accepted payloads -> one landing file per window
+    query_timeout_seconds: float = 10.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> ApiSettings:
+        def text(name: str) -> str | None:
+            return env.get(name) or None
+
+        def number(name: str, default: float) -> float:
+            raw = (text(name) or "").replace("_", "")
+            try:
+                value = float(raw) if raw else default
+            except ValueError:
+                value = -1
+            if value <= 0:
+                raise ValueError(f"{name}={raw!r} is not a positive number; fix or unset it")
+            return value
+
+        return cls(
+            host=text("BIZDEV_API_HOST") or "127.0.0.1",
+            port=int(number("BIZDEV_API_PORT", 8000)),
+            public_url=text("BIZDEV_API_PUBLIC_URL"),
+            state_dir=text("BIZDEV_API_STATE") or DEFAULT_API_STATE,
+            jwt_secret=text("BIZDEV_API_JWT_SECRET"),
+            jwt_secret_previous=text("BIZDEV_API_JWT_SECRET_PREVIOUS"),
+            jwks_url=text("BIZDEV_API_JWKS_URL"),
+            jwt_issuer=text("BIZDEV_API_JWT_ISSUER") or "bizdev",
+            jwt_audience=text("BIZDEV_API_JWT_AUDIENCE") or "bizdev-api",
+            hubspot_webhook_secret=text("BIZDEV_API_HUBSPOT_SECRET"),
+            hubspot_webhook_secret_previous=text("BIZDEV_API_HUBSPOT_SECRET_PREVIOUS"),
+            salesforce_relay_secret=text("BIZDEV_API_SALESFORCE_SECRET"),
+            salesforce_relay_secret_previous=text("BIZDEV_API_SALESFORCE_SECRET_PREVIOUS"),
+            webhook_secret=text("BIZDEV_API_WEBHOOK_SECRET"),
+            webhook_secret_previous=text("BIZDEV_API_WEBHOOK_SECRET_PREVIOUS"),
+            rate_limits=text("BIZDEV_API_RATE_LIMITS"),
+            max_body_bytes=int(number("BIZDEV_API_MAX_BODY_BYTES", cls.max_body_bytes)),
+            max_records=int(number("BIZDEV_API_MAX_RECORDS", cls.max_records)),
+            max_upload_bytes=int(number("BIZDEV_API_MAX_UPLOAD_BYTES", cls.max_upload_bytes)),
+            spool_window_seconds=number(
+                "BIZDEV_API_SPOOL_WINDOW_SECONDS", cls.spool_window_seconds
+            ),
+            query_timeout_seconds=number(
+                "BIZDEV_API_QUERY_TIMEOUT_SECONDS", cls.query_timeout_seconds
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -109,6 +182,7 @@ class Settings:
     outreach_sequence: str = "demo-intro"
     sla_business_hours: float = 4.0
     outreach_settle_seconds: float = 20.0
+    api: ApiSettings = ApiSettings()  # the HTTP API process (docs/api.md)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -139,6 +213,7 @@ class Settings:
             ingest_limits=_ingest_limits(env),
             allow_insecure_http=_flag(env, "BIZDEV_ALLOW_INSECURE_HTTP"),
             warehouse_sslmode=env.get("BIZDEV_WAREHOUSE_SSLMODE") or None,
+            api=ApiSettings.from_env(env),
             **_outreach_from_env(env),
         )
 

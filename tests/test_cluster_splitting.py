@@ -15,7 +15,6 @@ from bizdev_assets.dedup.clustering import cluster_contacts, score_pairs
 from bizdev_assets.dedup.email_evidence import with_email_pattern
 from bizdev_assets.dedup.graph import cluster_with_decisions
 from bizdev_assets.dedup.incremental import link_new_records
-from bizdev_assets.dedup.model import SPLINK_SOURCE_COLUMNS
 from bizdev_assets.dedup.review import DECISION_SCHEMA, decision_rows
 from bizdev_assets.dedup.stable_ids import assign_contact_ids
 from bizdev_assets.dedup.training import baseline_model
@@ -65,10 +64,10 @@ def normalized_rows(ids: list[str]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=SCHEMA)
 
 
-SCHEMA = {
-    column: pl.Boolean if column == "is_free_email" else pl.String
-    for column in SPLINK_SOURCE_COLUMNS
-}
+# The columns these records have; the model reads the others as missing.
+COLUMNS = ["record_id", "first_name", "last_name", "email_match_key", "is_free_email",
+           "email_domain", "phone", "mobile", "company_key", "city", "title"]  # fmt: skip
+SCHEMA = {column: pl.Boolean if column == "is_free_email" else pl.String for column in COLUMNS}
 
 
 def fillers() -> pl.DataFrame:

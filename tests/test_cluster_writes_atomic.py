@@ -185,7 +185,10 @@ def test_a_table_both_replaced_and_appended_is_refused(warehouse: Warehouse) -> 
     assert not warehouse.table_exists(CLUSTERS_TABLE)
 
 
-def cluster_run(settings: Settings, *, raise_on_error: bool = True) -> dg.ExecuteInProcessResult:
+def cluster_run(
+    settings: Settings, *, raise_on_error: bool = True, with_model: bool = False
+) -> dg.ExecuteInProcessResult:
+    model = ["contact_match_model"] if with_model else []
     with dg.instance_for_test() as instance:
         return dg.materialize(
             ASSETS,
@@ -193,6 +196,7 @@ def cluster_run(settings: Settings, *, raise_on_error: bool = True) -> dg.Execut
                 "raw_contact_files",
                 "contacts_normalized",
                 "contacts_quarantine",
+                *model,
                 "contact_clusters",
             ],
             instance=instance,
@@ -208,7 +212,9 @@ def test_a_clustering_run_whose_links_cannot_be_written_changes_no_table(tmp_pat
     later = "webform_submissions.ndjson"
     shutil.copytree(tmp_path / "generated", landing, ignore=shutil.ignore_patterns(later))
     settings = Settings(landing=str(landing), warehouse=str(tmp_path / "warehouse.duckdb"))
-    assert cluster_run(settings).success
+    # A saved model, so the next run links the new file incrementally (appends links);
+    # without one, each run trains its own model and re-clusters everything.
+    assert cluster_run(settings, with_model=True).success
     warehouse = DuckDBWarehouse(path=settings.warehouse)
     # The links table loses a column the next run writes: its append must fail.
     warehouse.query(f"alter table {LINKS_TABLE} rename column match_weight to weight_v1")

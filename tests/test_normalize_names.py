@@ -126,3 +126,21 @@ def test_name_normalization_is_idempotent(first_words, last_words):
 def test_frame_function_returns_one_row_per_input():
     series = pl.Series([None, "A B", None], dtype=pl.String)
     assert name_columns(series, series, series).height == 3
+
+
+@pytest.mark.parametrize(
+    ("first", "expected"),
+    [
+        ("Anna Schmidt", ("Anna", "Schmidt")),
+        ("Schmidt, Anna", ("Anna", "Schmidt")),
+        ("Jan van der Berg", ("Jan", "van der Berg")),
+    ],
+)
+def test_a_whole_name_typed_into_the_first_name_column_is_split(first, expected):
+    out = normalize_name(first=first)
+    assert (out["first_name"], out["last_name"]) == expected
+
+
+def test_a_single_first_name_without_a_surname_stays_a_first_name():
+    assert normalize_name(first="Anna")["first_name"] == "Anna"
+    assert normalize_name(first="Anna")["last_name"] is None

@@ -62,7 +62,7 @@ def test_demo_files_become_reconciled_deduplicated_golden_contacts(settings, dem
 
     model_event = result.asset_materializations_for_node("contact_match_model")[0]
     assert model_event.metadata["candidate_pairs"].value > 0
-    assert "email_match_key" in model_event.metadata["blocking_rules"].value
+    assert "l.b_email = r.b_email" in model_event.metadata["blocking_rules"].value
     labels = pl.read_csv(demo.labels_path, schema_overrides={"source_sheet": pl.String})
     clusters = warehouse.read_table("contact_clusters")
     scores_vs_truth = pairwise_scores(clusters, truth_for_records(normalized, labels))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -40,6 +40,8 @@ def _value(dtype: pl.DataType, i: int):
         return None if i % 5 == 4 else i * 1_000_003
     if isinstance(dtype, pl.Datetime):
         return None if i % 4 == 3 else datetime(2024, 2, 29, 23, 59, 58, 123456 * (i % 2))
+    if isinstance(dtype, pl.Date):
+        return None if i % 3 == 2 else date(1904 + 60 * (i % 2), 2, 29)
     if isinstance(dtype, pl.List):
         return TRICKY_LISTS[i % len(TRICKY_LISTS)]
     raise AssertionError(dtype)

@@ -2,8 +2,10 @@
 `contact_clusters` (who is whom).
 
 Training is its own asset so scoring always uses a saved, versioned model: a routine
-refresh re-clusters with the latest model without re-estimating it. With too few records
-to learn from, the model shipped with bizdev (trained on generated data) is used.
+refresh re-clusters with the latest model without re-estimating it. The saved model is
+data (its numbers only; the SQL comes from this code). With no usable saved model, a
+clustering run trains one on the records at hand rather than use a model trained on
+other data; the shipped model is only the fallback when the table cannot train one.
 """
 
 from datetime import UTC, datetime
@@ -12,6 +14,7 @@ from typing import Any
 import dagster as dg
 import polars as pl
 
+from bizdev_assets.dedup.blocking import capped_values
 from bizdev_assets.dedup.cluster_run import (
     CLUSTERS_TABLE,
     ClusterRun,
@@ -19,11 +22,12 @@ from bizdev_assets.dedup.cluster_run import (
     choose_mode,
     plan_clusters,
 )
-from bizdev_assets.dedup.clustering import DEFAULT_MATCH_PROBABILITY, DEFAULT_REVIEW_FROM
+from bizdev_assets.dedup.clustering import DEFAULT_REVIEW_FROM
 from bizdev_assets.dedup.model import (
     SPLINK_SOURCE_COLUMNS,
     blocking_rule_counts,
     match_weights_table,
+    scoring_input,
 )
 from bizdev_assets.dedup.previous_runs import (
     current_decisions,
@@ -33,7 +37,10 @@ from bizdev_assets.dedup.previous_runs import (
     stored_clustering,
 )
 from bizdev_assets.dedup.profile import PROFILE_TABLE, profile_summary, training_profile
-from bizdev_assets.dedup.training import MIN_TRAINING_RECORDS, MODEL_TABLE, fit_match_model
+from bizdev_assets.dedup.same_address import addresses_apart
+from bizdev_assets.dedup.scoring_model import ScoringModel, scoring_model
+from bizdev_assets.dedup.stored_model import match_threshold
+from bizdev_assets.dedup.training import MODEL_TABLE, fit_match_model
 from bizdev_assets.metadata import markdown_table, table_metadata
 from bizdev_assets.normalize.columns import NORMALIZED_TABLE
 from resources.warehouse import Warehouse
@@ -47,19 +54,18 @@ from resources.warehouse import Warehouse
 def contact_match_model(
     context: dg.AssetExecutionContext, warehouse: Warehouse
 ) -> dg.MaterializeResult:
-    """The Splink model (JSON, versioned) trained without labels on contacts_normalized,
-    saved with a profile of the data it was trained on (contact_match_model_profile) that
-    the match_model_fresh check and the model_drift_sensor compare the data with later."""
+    """The Splink model (its parameters, versioned) trained without labels on
+    contacts_normalized, saved with a profile of the data it was trained on
+    (contact_match_model_profile) that the match_model_fresh check and the
+    model_drift_sensor compare the data with later. Training adapts to the columns the
+    table has and never fails the run: what it could not learn is in `training_notes`."""
     normalized = warehouse.read_table(NORMALIZED_TABLE)
     # Saved with the model (one transaction) so drift is measured later without the old
     # data; taken now, next to the read the model learns from.
     profile = training_profile(warehouse, NORMALIZED_TABLE)
     fit = fit_match_model(normalized)
     if fit.origin == "baseline":
-        context.log.warning(
-            f"only {normalized.height} records (< {MIN_TRAINING_RECORDS}); "
-            "saving the shipped baseline model instead of training"
-        )
+        context.log.warning("; ".join(fit.notes))
     version = latest_model_version(warehouse) + 1
     warehouse.append_many(
         {
@@ -67,9 +73,10 @@ def contact_match_model(
             PROFILE_TABLE: profile.select(pl.lit(version, pl.Int64).alias("version"), pl.all()),
         }
     )
-    weights = match_weights_table(fit.model).with_columns(pl.col("match_weight").round(2))
+    weights = match_weights_table(fit.settings).with_columns(pl.col("match_weight").round(2))
+    records = scoring_input(normalized)
     blocking = (
-        blocking_rule_counts(normalized, fit.model)
+        blocking_rule_counts(records)
         if normalized.height
         else pl.DataFrame({"blocking_rule": [], "new_candidate_pairs": [], "cumulative_pairs": []})
     )
@@ -78,18 +85,36 @@ def contact_match_model(
             "version": version,
             "origin": fit.origin,
             "training_records": fit.training_records,
+            "match_threshold": match_threshold(fit.model),
+            "training_notes": dg.MetadataValue.md(_bullets(fit.notes)),
             "match_weights": dg.MetadataValue.md(
                 markdown_table(weights.select("comparison", "level", "match_weight"))
             ),
             "blocking_rules": dg.MetadataValue.md(markdown_table(blocking)),
             "candidate_pairs": int(blocking["cumulative_pairs"].max() or 0),
+            "values_left_out_of_blocking": dg.MetadataValue.md(_capped_table(records)),
             "training_profile": dg.MetadataValue.md(markdown_table(profile_summary(profile))),
         }
     )
 
 
+def _bullets(notes: tuple[str, ...]) -> str:
+    return "\n".join(f"- {note}" for note in notes) or "(none)"
+
+
+def _capped_table(records: pl.DataFrame) -> str:
+    """Shared values left out of blocking (see dedup/blocking.py), masked."""
+    capped = capped_values(records)
+    if not capped:
+        return "(none)"
+    rows = [{"key": c.key, "records": c.records, "value": c.example} for c in capped]
+    return markdown_table(pl.DataFrame(rows))
+
+
 class ClusteringConfig(dg.Config):
-    match_probability: float = DEFAULT_MATCH_PROBABILITY
+    # Pairs at or above this are linked; None: the threshold the model was saved with
+    # (0.95, or 0.99 for the shipped model used because the table could not train one).
+    match_probability: float | None = None
     review_from: float = (
         DEFAULT_REVIEW_FROM  # pairs in [review_from, match_probability) go to review
     )
@@ -130,29 +155,36 @@ def contact_clusters(
     columns = ", ".join(SPLINK_SOURCE_COLUMNS)
     with warehouse.session():  # one connection for the reads
         normalized = warehouse.query(f"select {columns} from {NORMALIZED_TABLE}")
-        model, version = latest_model(warehouse, normalized.height)
+        saved = latest_model(warehouse)
         decisions = current_decisions(warehouse)
-        choice = choose_mode(
-            read_previous_run(warehouse),
-            version,
-            config.match_probability,
-            config.review_from,
-            config.full_refresh,
-        )
-        stored = stored_clustering(warehouse, choice.mode)
+        previous = read_previous_run(warehouse)
+    # Outside the session: training (when no model is saved) must not hold the file.
+    model = scoring_model(saved, normalized)
+    if model.trained_now:
+        context.log.warning(f"scoring with a model {model.origin}")
+    threshold = model.threshold if config.match_probability is None else config.match_probability
+    choice = choose_mode(
+        previous,
+        model.version,
+        threshold,
+        config.review_from,
+        # A model trained for this run is not the one the last run used.
+        config.full_refresh or model.trained_now,
+    )
+    stored = stored_clustering(warehouse, choice.mode)
     context.log.info(
-        f"{choice.mode} clustering of {normalized.height} records with model version "
-        f"{version}: {choice.reason}"
+        f"{choice.mode} clustering of {normalized.height} records with model "
+        f"{model.origin}: {choice.reason}"
     )
     run = plan_clusters(
         normalized,
-        model,
-        version,
+        model.settings,
+        model.version,
         decisions,
         choice,
         stored,
         now,
-        config.match_probability,
+        threshold,
         config.review_from,
         config.prediction_chunks,
     )
@@ -171,11 +203,13 @@ def contact_clusters(
     # were never written, nor clusters without this run's links.
     replace, append, rows = run.tables()
     warehouse.write_many(replace=replace, append=append, replace_rows=rows)
-    yield dg.MaterializeResult(metadata=_cluster_metadata(run, choice, decisions.height, version))
+    apart = addresses_apart(normalized, run.clusters, decisions)
+    metadata = _cluster_metadata(run, choice, decisions.height, model)
+    yield dg.MaterializeResult(metadata=metadata | {"personal_emails_in_several_contacts": apart})
 
 
 def _cluster_metadata(
-    run: ClusterRun, choice: ModeChoice, decisions: int, version: int
+    run: ClusterRun, choice: ModeChoice, decisions: int, model: ScoringModel
 ) -> dict[str, Any]:
     merged = run.history.filter(pl.col("reason") == "merge").height
     split = run.history.filter(pl.col("reason") == "split").height
@@ -191,7 +225,9 @@ def _cluster_metadata(
         "pairs_linked": run.links.height,
         "pairs_for_review": run.review.height,
         "decisions_applied": decisions,
-        "model_version": version,
+        "model_version": model.version,
+        "model": model.origin,
+        "model_notes": dg.MetadataValue.md(_bullets(model.notes)),
         "contact_ids_merged_away": merged,
         "contact_ids_split_off": split,
         "cluster_sizes": dg.MetadataValue.md(markdown_table(_size_histogram(sizes))),

@@ -17,9 +17,10 @@ import polars as pl
 from splink import DuckDBAPI, Linker
 from splink.internals.splink_dataframe import SplinkDataFrame
 
-from bizdev_assets.dedup.graph import cluster_with_decisions
-from bizdev_assets.dedup.model import splink_input
+from bizdev_assets.dedup.graph import canonical_pairs, cluster_with_decisions
+from bizdev_assets.dedup.model import register_term_frequencies, scoring_input, splink_connection
 from bizdev_assets.dedup.review import DECISION_SCHEMA, latest_decisions, review_queue
+from bizdev_assets.dedup.same_address import same_address_pairs
 
 DEFAULT_MATCH_PROBABILITY = 0.95
 EMPTY_PAIRS = {
@@ -40,14 +41,18 @@ class ClusteringResult:
 
 
 def score_pairs(normalized: pl.DataFrame, model: dict[str, Any], floor: float, chunks: int = 1):
-    """All candidate pairs (blocking rules) with probability >= floor, and how many were scored."""
+    """All candidate pairs (blocking rules) with probability >= floor."""
+    return score_records(scoring_input(normalized), model, floor, chunks)
+
+
+def score_records(records: pl.DataFrame, model: dict[str, Any], floor: float, chunks: int = 1):
+    """`score_pairs` on records already turned into Splink's input (`scoring_input`)."""
     model = {**model, "retain_intermediate_calculation_columns": True}
-    records = splink_input(normalized)
     # Splink joins and compares on row numbers rather than the 16-character record_ids:
     # at 1M records that saves memory and time; the ids come back after scoring.
     record_ids = records["unique_id"]
     records = records.with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias("unique_id"))
-    con = duckdb.connect()
+    con = splink_connection()
     try:
         db_api = DuckDBAPI(connection=con)
         # Arrow with string views, as polars holds them: registering the frame itself
@@ -55,6 +60,7 @@ def score_pairs(normalized: pl.DataFrame, model: dict[str, Any], floor: float, c
         arrow = records.to_arrow(compat_level=pl.CompatLevel.newest())
         registered = db_api.register(arrow, dataset_display_name="contacts")
         linker = Linker(registered, model, log_level=logging.WARNING)
+        register_term_frequencies(linker, db_api, records, model)
         chunking = {"num_chunks_left": chunks, "num_chunks_right": 1} if chunks > 1 else {}
         predictions = linker.inference.predict(threshold_match_probability=floor, **chunking)
         scored = predictions_frame(con, predictions)
@@ -78,6 +84,22 @@ def predictions_frame(con: duckdb.DuckDBPyConnection, predictions: SplinkDataFra
         f"match_probability, match_weight, {', '.join(weights)} "
         f"from {predictions.physical_name}"
     ).pl()
+
+
+def with_same_address_links(scored: pl.DataFrame, same_address: pl.DataFrame) -> pl.DataFrame:
+    """Scored pairs with every pair holding one personal address (`same_address`) at
+    probability 1: scored ones keep their evidence, others come without it."""
+    if same_address.is_empty():
+        return scored
+    pairs = canonical_pairs(same_address.select("record_id_l", "record_id_r"))
+    scored = canonical_pairs(scored)
+    known = scored.join(pairs, on=["record_id_l", "record_id_r"], how="semi")
+    lifted = known.with_columns(pl.lit(1.0).alias("match_probability"))
+    unscored = pairs.join(scored, on=["record_id_l", "record_id_r"], how="anti").with_columns(
+        pl.lit(1.0).alias("match_probability")
+    )
+    rest = scored.join(pairs, on=["record_id_l", "record_id_r"], how="anti")
+    return pl.concat([rest, lifted, unscored], how="diagonal_relaxed")
 
 
 def _across_clusters(pairs: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame:
@@ -113,7 +135,9 @@ def cluster_contacts(
         )
         pairs = pl.DataFrame(schema=EMPTY_PAIRS)
         return ClusteringResult(empty, pairs.with_columns(pl.lit(False).alias("decided")), pairs, 0)
-    scored = score_pairs(normalized, model, min(review_from, threshold), chunks)
+    records = scoring_input(normalized)
+    scored = score_records(records, model, min(review_from, threshold), chunks)
+    scored = with_same_address_links(scored, same_address_pairs(records))
     clusters, links = cluster_with_decisions(
         normalized["record_id"],
         scored,

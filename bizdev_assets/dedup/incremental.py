@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import duckdb
 import polars as pl
 from splink import DuckDBAPI, Linker
 
@@ -35,22 +34,17 @@ from bizdev_assets.dedup.clustering import (
     ClusteringResult,
     _across_clusters,
     predictions_frame,
+    with_same_address_links,
 )
 from bizdev_assets.dedup.graph import EDGE_SCHEMA, canonical_pairs, cluster_with_decisions
-from bizdev_assets.dedup.model import splink_input
+from bizdev_assets.dedup.model import (
+    register_term_frequencies,
+    scoring_input,
+    splink_connection,
+)
 from bizdev_assets.dedup.review import latest_decisions, review_queue
+from bizdev_assets.dedup.same_address import pairs_for_addresses_of
 from bizdev_assets.dedup.stable_ids import IdAssignment, assign_contact_ids
-
-
-def _tf_columns(model: dict[str, Any]) -> list[str]:
-    return sorted(
-        {
-            level["tf_adjustment_column"]
-            for comparison in model["comparisons"]
-            for level in comparison["comparison_levels"]
-            if level.get("tf_adjustment_column")
-        }
-    )
 
 
 def score_new_pairs(
@@ -59,11 +53,10 @@ def score_new_pairs(
     """Candidate pairs with at least one new record and probability >= floor (new-new and
     existing-new), scored with term frequencies taken over all records."""
     model = {**model, "retain_intermediate_calculation_columns": True}
-    con = duckdb.connect()
+    records = scoring_input(normalized)
+    con = splink_connection()
     try:
-        con.register(
-            "incoming", splink_input(normalized).to_arrow(compat_level=pl.CompatLevel.newest())
-        )
+        con.register("incoming", records.to_arrow(compat_level=pl.CompatLevel.newest()))
         con.register("incoming_new", pl.DataFrame({"unique_id": new_ids}))
         con.execute("create table contacts_all as select * from incoming")
         con.execute(
@@ -81,8 +74,7 @@ def score_new_pairs(
         new = db_api.register("contacts_new", dataset_display_name="new")
         existing = db_api.register("contacts_existing", dataset_display_name="existing")
         linker = Linker(everyone, model, log_level=logging.WARNING)
-        for column in _tf_columns(model):
-            linker.table_management.compute_tf_table(column)
+        register_term_frequencies(linker, db_api, records, model)
         within = linker.inference.predict_within(new, threshold_match_probability=floor)
         between = linker.inference.predict_between(existing, new, threshold_match_probability=floor)
         scored = pl.concat([predictions_frame(con, within), predictions_frame(con, between)])
@@ -140,6 +132,8 @@ def link_new_records(
         scored = score_new_pairs(
             normalized, new_ids["record_id"], model, min(review_from, threshold)
         )
+        same_address = pairs_for_addresses_of(normalized, new_ids["record_id"], touching_only=True)
+        scored = with_same_address_links(scored, same_address)
     touched = _touched_records(new_ids, previous, scored, threshold, decisions)
     touched_before = previous.join(touched, on="record_id", how="semi")
     ties = pl.concat(

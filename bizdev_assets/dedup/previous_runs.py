@@ -6,9 +6,6 @@ Reads only; the pure steps (`training`, `cluster_run`) get what these return.
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import polars as pl
 
 from bizdev_assets.dedup.cluster_run import (
@@ -19,7 +16,7 @@ from bizdev_assets.dedup.cluster_run import (
 )
 from bizdev_assets.dedup.review import DECISION_SCHEMA, DECISIONS_TABLE, QUEUE_TABLE
 from bizdev_assets.dedup.stable_ids import HISTORY_TABLE
-from bizdev_assets.dedup.training import MODEL_TABLE, baseline_model
+from bizdev_assets.dedup.training import MODEL_TABLE
 from bizdev_assets.normalize.columns import NORMALIZED_TABLE
 from resources.warehouse import Warehouse
 
@@ -27,15 +24,16 @@ from resources.warehouse import Warehouse
 RUN_COLUMNS = ("contact_id", "model_version", "clustered_at", "match_threshold", "review_from")
 
 
-def latest_model(warehouse: Warehouse, records: int) -> tuple[dict[str, Any], int]:
-    """The newest saved model and its version; the shipped baseline (version 0) if none."""
+def latest_model(warehouse: Warehouse) -> tuple[str, int] | None:
+    """The newest saved model's JSON text and version, None if none is saved. The text is
+    untrusted data: `scoring_model` checks it and reads only its numbers."""
     if warehouse.table_exists(MODEL_TABLE):
         newest = warehouse.query(
             f"select version, model_json from {MODEL_TABLE} order by version desc limit 1"
         )
         if newest.height:
-            return json.loads(newest["model_json"][0]), int(newest["version"][0])
-    return baseline_model(records), 0
+            return str(newest["model_json"][0]), int(newest["version"][0])
+    return None
 
 
 def latest_model_version(warehouse: Warehouse) -> int:

@@ -16,7 +16,12 @@ from bizdev_assets.ingest.file_outcome import FILE_LOG_TABLE, RAW_TABLE
 from bizdev_assets.masking import mask_reason
 from bizdev_assets.metadata import markdown_table, table_metadata
 from bizdev_assets.normalize.batch import BatchTotals, NormalizedBatch, normalize_batch
-from bizdev_assets.normalize.columns import NORMALIZED_TABLE, QUARANTINE_TABLE
+from bizdev_assets.normalize.columns import (
+    ADDED_COLUMNS,
+    NORMALIZED_COLUMNS,
+    NORMALIZED_TABLE,
+    QUARANTINE_TABLE,
+)
 from resources.warehouse import Warehouse
 
 CONTRACT_CHECK = "pandera_contract"
@@ -78,6 +83,9 @@ def pending_raw_rows(warehouse: Warehouse, file_hash: str) -> pl.DataFrame:
     ],
 )
 def contacts_normalized(context: dg.AssetExecutionContext, warehouse: Warehouse):
+    # A table an older version made gets the columns added since (null for its rows),
+    # even on a run with nothing new: the dedup stage reads them.
+    warehouse.append_many({}, sql_after=[(sql, []) for sql in missing_column_statements()])
     # One file at a time, each stored with its `normalized_at` before the next is read:
     # memory follows the largest file, not the whole drop.
     files, totals = pending_files(warehouse), BatchTotals()
@@ -155,6 +163,18 @@ def _store(warehouse: Warehouse, batch: NormalizedBatch, now: datetime) -> None:
             )
         ],
     )
+
+
+def missing_column_statements() -> list[str]:
+    """`alter table` statements adding any NORMALIZED_COLUMNS an existing table lacks
+    (idempotent; valid on DuckDB and PostgreSQL)."""
+    sql_types = {pl.String(): "varchar", pl.Date(): "date", pl.Boolean(): "boolean"}
+    return [
+        f"alter table if exists {NORMALIZED_TABLE} add column if not exists {name} "
+        f"{sql_types[dtype]}"
+        for name, dtype in NORMALIZED_COLUMNS.items()
+        if name in ADDED_COLUMNS
+    ]
 
 
 def _contract_check(totals: BatchTotals) -> dg.AssetCheckResult:

@@ -39,6 +39,12 @@ NORMALIZED_COLUMNS: dict[str, pl.DataType] = {
     "phone_valid": pl.Boolean(),  # null when none given
     "mobile": pl.String(),
     "mobile_valid": pl.Boolean(),
+    # further contact points found in `attributes` (normalize/contact_points.py)
+    "other_email": pl.String(),  # a second valid address, not `email`
+    "other_email_match_key": pl.String(),
+    "other_phone": pl.String(),  # E.164, under a phone-like header, not phone or mobile
+    "linkedin": pl.String(),  # linkedin.com/in/<profile>, lowercase
+    "birth_date": pl.Date(),
     # company
     "company": pl.String(),  # display name, whitespace/case cleaned, legal suffix kept
     "company_key": pl.String(),  # lowercase, ascii-folded, legal suffixes and punctuation removed
@@ -54,6 +60,10 @@ NORMALIZED_COLUMNS: dict[str, pl.DataType] = {
     "state": pl.String(),
     "postal_code": pl.String(),
     "country": pl.String(),  # ISO 3166-1 alpha-2, null when unknown
+    # address match keys (normalize/addresses.py)
+    "street_key": pl.String(),  # the street's name words: "Hauptstraße 12a" -> "haupt"
+    "house_number": pl.String(),  # "12a"
+    "postal_key": pl.String(),  # "D-01067" -> "1067"
     # GDPR consent (ADR-013)
     "gdpr_consent": pl.Boolean(),  # false unless the source states consent
     "gdpr_consent_date": pl.Datetime("us"),
@@ -64,6 +74,19 @@ NORMALIZED_COLUMNS: dict[str, pl.DataType] = {
     "attributes": pl.String(),  # JSON object of unmapped columns
     "normalization_notes": pl.String(),  # "; "-joined warnings, e.g. "phone: not a valid number"
 }
+
+# Columns added after the first release: a table an older version made gets them
+# (normalize.assets.missing_column_statements) before new rows are written.
+ADDED_COLUMNS = (
+    "other_email",
+    "other_email_match_key",
+    "other_phone",
+    "linkedin",
+    "birth_date",
+    "street_key",
+    "house_number",
+    "postal_key",
+)
 
 QUARANTINE_COLUMNS: dict[str, pl.DataType] = {
     "file_hash": pl.String(),

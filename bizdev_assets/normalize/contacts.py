@@ -19,9 +19,11 @@ import json
 import polars as pl
 
 from bizdev_assets.ingest.canonical import CANONICAL_FIELDS, RAW_COLUMNS
+from bizdev_assets.normalize.addresses import address_key_columns
 from bizdev_assets.normalize.columns import NORMALIZED_COLUMNS, QUARANTINE_COLUMNS
 from bizdev_assets.normalize.companies import company_columns, website_columns
 from bizdev_assets.normalize.consent import consent_columns, datetime_columns
+from bizdev_assets.normalize.contact_points import contact_point_columns
 from bizdev_assets.normalize.emails import email_columns
 from bizdev_assets.normalize.geography import country_columns
 from bizdev_assets.normalize.names import fix_case, name_columns
@@ -161,6 +163,13 @@ def normalize_contacts(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         frame.get_column("record_updated_at"), "record_updated_at", month_first
     )
     city = map_unique(frame.get_column("city"), lambda v: (fix_case(v),), {"city": pl.String()})
+    address_keys = address_key_columns(frame.get_column("street"), frame.get_column("postal_code"))
+    contact_points = contact_point_columns(
+        frame.get_column("attributes"),
+        emails.get_column("email"),
+        pl.DataFrame([phone.get_column("phone"), mobile.get_column("mobile")]),
+        region,
+    )
 
     notes += [
         country.get_column("country_note"),
@@ -206,6 +215,8 @@ def normalize_contacts(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             website.drop("website_note"),
             titles,
             city,
+            address_keys,
+            contact_points,
             country.drop("country_note"),
             consent.drop("consent_note"),
             consent_date.drop("gdpr_consent_date_note"),

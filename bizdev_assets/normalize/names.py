@@ -208,10 +208,21 @@ def _split_unique(full: pl.Series) -> pl.DataFrame:
 def name_columns(full: pl.Series, first: pl.Series, last: pl.Series) -> pl.DataFrame:
     """Cleaned full/first/last name strings -> first_name, last_name, full_name, name_key.
 
-    A full name is split only to fill a missing first or last name.
+    A full name is split only to fill a missing first or last name. A first-name cell
+    holding several words while the last-name cell is empty ("Anna Schmidt" under First
+    Name, a web form's single name box) is read as the full name.
     """
     frame = pl.DataFrame(
         {"full": full.cast(pl.String), "first": first.cast(pl.String), "last": last.cast(pl.String)}
+    )
+    whole_name_in_first = (
+        pl.col("full").is_null()
+        & pl.col("last").is_null()
+        & pl.col("first").str.strip_chars().str.contains(r"[\s,]")
+    )
+    frame = frame.with_columns(
+        full=pl.when(whole_name_in_first).then(pl.col("first")).otherwise(pl.col("full")),
+        first=pl.when(whole_name_in_first).then(None).otherwise(pl.col("first")),
     )
     needs_split = pl.col("full").is_not_null() & (
         pl.col("first").is_null() | pl.col("last").is_null()

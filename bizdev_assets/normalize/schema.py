@@ -26,7 +26,7 @@ def _column_checks(name: str) -> list[pa.Check]:
         return [pa.Check.str_matches(r"^[0-9a-f]{16}$", error="16 lowercase hex characters")]
     if name in ("first_name", "last_name", "full_name"):
         return [pa.Check.str_length(max_value=100, error="at most 100 characters")]
-    if name in ("email", "email_match_key"):
+    if name in ("email", "email_match_key", "other_email", "other_email_match_key"):
         return [
             pa.Check.str_matches(
                 r"^[^@\sA-Z]+@[^@\sA-Z]+\.[^@\sA-Z]+$",
@@ -34,7 +34,7 @@ def _column_checks(name: str) -> list[pa.Check]:
             ),
             pa.Check.str_length(max_value=254, error="at most 254 characters"),
         ]
-    if name in ("phone", "mobile"):
+    if name in ("phone", "mobile", "other_phone"):
         return [pa.Check.str_matches(r"^\+[1-9]\d{1,14}$", error="E.164 like +4989123456")]
     if name == "country":
         return [pa.Check.str_matches(r"^[A-Z]{2}$", error="ISO 3166-1 alpha-2 like DE")]

@@ -22,6 +22,9 @@ PARTIAL_UPLOAD_SUFFIXES = frozenset({".part", ".tmp", ".crdownload"})
 # Folders the pipeline archives into (raw enrichment responses): never contact files.
 ARCHIVE_FOLDERS = ("enrichment/",)
 MAX_NAME_CHARS = 255  # what a stored source_file may hold (the contract's text limit)
+# bizdev's own working area in the landing zone (the API's spool of accepted payloads):
+# never read as a contact file and never named in a run's log, however many entries it holds.
+SYSTEM_PREFIX = ".bizdev/"
 
 
 def printable(text: str, limit: int | None = None) -> str:
@@ -136,8 +139,22 @@ class LandingZone(dg.ConfigurableResource):
         raise NotImplementedError
 
     def write_bytes(self, key: str, data: bytes) -> None:
-        """Drop a file ourselves (CRM pulls feed the pipeline this way), written whole so
-        the sensor never lists a half-written file."""
+        """Drop a file ourselves (CRM pulls and the API feed the pipeline this way), written
+        whole so the sensor never lists a half-written file, and durable when this returns
+        (a folder: file and folder fsynced; a bucket: the PUT completed)."""
+        raise NotImplementedError
+
+    def exists(self, key: str) -> bool:
+        """True when a file is stored under `key` (any key, `SYSTEM_PREFIX` ones too)."""
+        raise NotImplementedError
+
+    def list_keys(self, prefix: str) -> list[str]:
+        """Every file under `prefix` (a folder-like key ending in `/`), hidden or not, but
+        for partial writes (`.part`), sorted. For bizdev's own areas (`SYSTEM_PREFIX`)."""
+        raise NotImplementedError
+
+    def delete(self, key: str) -> None:
+        """Remove the file under `key`; a key already gone is not an error."""
         raise NotImplementedError
 
     def list_files_since(self, cursor: str | None, limit: int) -> tuple[list[LandingFile], str]:
@@ -150,10 +167,14 @@ class LandingZone(dg.ConfigurableResource):
 
 
 def ignored_reason(relative_key: str) -> str | None:
-    """Why a key is not a landing file (None: it is one). Folder markers and the
-    pipeline's own archives (ARCHIVE_FOLDERS) get "" (not worth a log line); hidden names
-    and partial uploads get the reason shown to the operator."""
-    if not relative_key or relative_key.endswith("/") or relative_key.startswith(ARCHIVE_FOLDERS):
+    """Why a key is not a landing file (None: it is one). Folder markers, bizdev's own
+    area (SYSTEM_PREFIX) and the pipeline's archives (ARCHIVE_FOLDERS) get "" (not worth a
+    log line); hidden names and partial uploads get the reason shown to the operator."""
+    if (
+        not relative_key
+        or relative_key.endswith("/")
+        or relative_key.startswith((SYSTEM_PREFIX, *ARCHIVE_FOLDERS))
+    ):
         return ""
     path = PurePosixPath(relative_key)
     if any(part.startswith(".") for part in path.parts):

@@ -108,6 +108,8 @@ class LocalLanding(LandingZone):
         return digest.hexdigest()
 
     def write_bytes(self, key: str, data: bytes) -> None:
+        """Written to `<name>.part`, fsynced, renamed, then the folder fsynced: once this
+        returns the file survives a crash of this process or of the machine."""
         *folders, name = _parts(key)
         os.makedirs(self.root, exist_ok=True)  # the operator's root; the walk then jails
         with self._walk(folders, create=True) as dir_fd:
@@ -116,9 +118,50 @@ class LocalLanding(LandingZone):
             fd = _jailed_open(key, partial, flags, dir_fd)
             try:
                 _write_all(fd, data)
+                os.fsync(fd)
             finally:
                 os.close(fd)
             os.replace(partial, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+            os.fsync(dir_fd)
+
+    def exists(self, key: str) -> bool:
+        try:
+            with self._open_file(key):
+                return True
+        except (FileNotFoundError, NotADirectoryError):
+            return False
+
+    def list_keys(self, prefix: str) -> list[str]:
+        keys: list[str] = []
+        stack = [prefix]
+        while stack:
+            folder = stack.pop()
+            try:
+                path = _parts(folder.rstrip("/"))
+                with self._walk(path, create=False) as fd, os.scandir(fd) as entries:
+                    for entry in entries:
+                        if entry.is_dir(follow_symlinks=False):
+                            stack.append(f"{folder}{entry.name}/")
+                        elif entry.is_file(follow_symlinks=False) and not entry.name.endswith(
+                            ".part"
+                        ):
+                            keys.append(f"{folder}{entry.name}")
+            except FileNotFoundError:
+                continue
+        return sorted(keys)
+
+    def delete(self, key: str) -> None:
+        """Unlink the file; its folder goes too once empty (a spool leaves no husks)."""
+        *folders, name = _parts(key)
+        try:
+            with self._walk(folders, create=False) as dir_fd:
+                os.unlink(name, dir_fd=dir_fd)
+        except FileNotFoundError:
+            return
+        if folders:
+            *parents, last = folders
+            with self._walk(parents, create=False) as parent_fd, suppress(OSError):
+                os.rmdir(last, dir_fd=parent_fd)
 
     def list_files_since(self, cursor: str | None, limit: int) -> tuple[list[LandingFile], str]:
         """Files whose content is new: a moved or re-dropped copy of known bytes is not.
@@ -176,8 +219,11 @@ class LocalLanding(LandingZone):
         try:
             for depth, part in enumerate(folders):
                 if create:
-                    with suppress(FileExistsError):
+                    try:
                         os.mkdir(part, dir_fd=fd)
+                        os.fsync(fd)  # the new folder's entry is durable too
+                    except FileExistsError:
+                        pass
                 child = _jailed_open("/".join(folders[: depth + 1]), part, _DIR_FLAGS, fd)
                 os.close(fd)
                 fd = child

@@ -135,6 +135,26 @@ class S3Landing(LandingZone):
         with self._translated_errors():
             self._s3().put_object(Bucket=self.bucket, Key=self._key_prefix + key, Body=data)
 
+    def exists(self, key: str) -> bool:
+        with self._translated_errors():
+            try:
+                self._s3().head_object(Bucket=self.bucket, Key=self._key_prefix + key)
+            except ClientError as exc:
+                if _code(exc) in {"NoSuchKey", "404", "NotFound"}:
+                    return False
+                raise
+        return True
+
+    def list_keys(self, prefix: str) -> list[str]:
+        with self._translated_errors():
+            objects = get_objects(self.bucket, prefix=self._key_prefix + prefix, client=self._s3())
+        start = len(self._key_prefix)
+        return sorted(o["Key"][start:] for o in objects if not o["Key"].endswith(".part"))
+
+    def delete(self, key: str) -> None:
+        with self._translated_errors():
+            self._s3().delete_object(Bucket=self.bucket, Key=self._key_prefix + key)
+
     def list_files_since(self, cursor: str | None, limit: int) -> tuple[list[LandingFile], str]:
         """Objects new or rewritten since the cursor, at most `limit`, without listing the
         whole prefix: see `s3_cursor.py` for the frontier and the sweep."""

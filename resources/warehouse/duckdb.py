@@ -1,11 +1,15 @@
 """The embedded default warehouse: tables in one DuckDB file that analysts open directly.
 
 DuckDB allows one writer process at a time, so every call opens a short-lived connection
-and the code location runs steps in one process.
+and the code location runs steps in one process. Another process's connection (the
+API's short read-only reads, an analyst's query, a sensor tick) holds the file's lock
+for a moment: a connection refused for that lock is tried again for up to
+`lock_wait_seconds` instead of failing the step at once.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -67,6 +71,9 @@ class DuckDBWarehouse(Warehouse):
     """Tables in one DuckDB file (`BIZDEV_WAREHOUSE`, default `./data/warehouse.duckdb`)."""
 
     path: str
+    # How long a connection waits for another process's hold on the file (a reader's
+    # shared lock, a writer's exclusive one) before the lock error is raised.
+    lock_wait_seconds: float = 10.0
 
     _upgraded: bool = PrivateAttr(default=False)
     _session: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
@@ -103,7 +110,7 @@ class DuckDBWarehouse(Warehouse):
     @contextmanager
     def _open(self) -> Iterator[duckdb.DuckDBPyConnection]:
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(self.path)
+        con = connect_waiting(self.path, self.lock_wait_seconds)
         try:
             if not self._upgraded:
                 self._upgrade(con)
@@ -361,6 +368,23 @@ class DuckDBWarehouse(Warehouse):
         else:
             con.execute(f"create table {name} as select * from incoming")
         con.unregister("incoming")
+
+
+def connect_waiting(
+    path: str, wait_seconds: float, *, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """`duckdb.connect`, tried again while another process holds the file's lock (10 ms,
+    doubling to 200 ms, for up to `wait_seconds`); any other error at once."""
+    deadline = time.monotonic() + wait_seconds
+    pause = 0.01
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower() or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
 
 
 def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
