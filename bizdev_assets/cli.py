@@ -15,8 +15,9 @@ from rich.table import Table
 
 from bizdev_assets.crm.commands import crm_app
 from bizdev_assets.dedup.commands import explain, review_app
-from bizdev_assets.definitions import ASSETS
+from bizdev_assets.definitions import ASSETS, build_definitions
 from bizdev_assets.demo.generator import generate_demo
+from bizdev_assets.observability import commands as observability
 from bizdev_assets.outreach import commands as outreach
 from bizdev_assets.outreach.assets import OUTREACH_ASSETS
 from bizdev_assets.outreach.services import services_for_run
@@ -33,6 +34,9 @@ db_app = typer.Typer(help="The warehouse schema (ADR-013 tables).", no_args_is_h
 app.add_typer(db_app, name="db")
 app.add_typer(crm_app, name="crm")
 outreach.register(app)  # bizdev outreach enroll|pause|resume|status|event, outreach-worker
+observability.register(  # bizdev metrics
+    app, lambda: build_definitions(Settings.from_env()), lambda: ensure_dagster_home()
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEMO_ROWS = 5_000
