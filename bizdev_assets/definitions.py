@@ -14,12 +14,15 @@ from bizdev_assets.dedup.drift import match_model_fresh
 from bizdev_assets.golden.assets import contacts, golden_contacts
 from bizdev_assets.ingest.assets import raw_contact_files
 from bizdev_assets.normalize.assets import contacts_normalized
+from bizdev_assets.observability.checks import SLO_CHECKS
 from bizdev_assets.outreach.assets import OUTREACH_ASSETS
 from bizdev_assets.quality.assets import contact_quality_scores
 from jobs.contacts import contact_model_training, contacts_refresh
 from jobs.crm import crm_pull, crm_sync, crm_sync_schedule
+from jobs.observability import slo_checks, slo_schedule
 from jobs.outreach import outreach_refresh, outreach_schedule
 from resources.settings import Settings, build_resources
+from sensors.alerts import alert_sensor
 from sensors.crm_webhook import crm_webhook_sensor
 from sensors.landing import landing_file_sensor
 from sensors.model_drift import model_drift_sensor
@@ -41,14 +44,16 @@ ASSETS = [
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=ASSETS,
-        jobs=[contacts_refresh, contact_model_training, crm_sync, crm_pull, outreach_refresh],
-        schedules=[crm_sync_schedule, outreach_schedule],
-        asset_checks=[match_model_fresh],
+        jobs=[contacts_refresh, contact_model_training, crm_sync, crm_pull, outreach_refresh]
+        + [slo_checks],
+        schedules=[crm_sync_schedule, outreach_schedule, slo_schedule],
+        asset_checks=[match_model_fresh, *SLO_CHECKS],  # SLOs: docs/observability.md
         sensors=[
             landing_file_sensor,
             crm_webhook_sensor,
             model_drift_sensor,
             outreach_consent_sensor,
+            alert_sensor,  # failed runs, contracts and SLOs -> a person (docs/runbook.md)
         ],
         resources=build_resources(settings),
         # DuckDB takes one writer process at a time: run a job's steps in one process.
