@@ -6,7 +6,8 @@ Builds, in bench/out/metrics_<contacts>/, a DuckDB warehouse whose tables have t
 a 1M-contact deployment reaches (contacts_normalized and the file log, quarantine,
 golden contacts, contacts, CRM sync runs and rejections, enrichment costs, outreach
 events), written straight with SQL, and a Dagster home (SQLite storage, as the embedded
-default) holding `--runs` finished runs over the jobs. Then, in a fresh process, it
+default) holding `--runs` finished runs over the jobs. (tests/test_observability_stack.py
+builds a small one the same way, to know every metric name the exporter emits.) Then, in a fresh process, it
 serves the exporter on a local port and scrapes it over HTTP: the first (cold) scrape,
 the median of the next ones, the response size, and the process's peak RSS.
 """
@@ -90,11 +91,19 @@ def build_warehouse(path: Path, contacts: int) -> None:
           (date '2026-01-01' + (i // 2)::int)::date as day, 1000 as calls, 400 as credits, 600 as hits,
           400 as misses, 0 as mismatches, 0 as errors, 3000 as cache_hits, 0 as budget_exhausted,
           500 as daily_budget from range(700) t(i);
+        create table enrichment_cache as select md5(i::varchar) as query_hash,
+          ['apollo:company','pdl:company'][1 + i % 2] as source from range({contacts // 20}) t(i);
         create table outreach_events as select md5((i // 5)::varchar) as workflow_id,
           ['sent','opened','replied','bounced','completed'][1 + i % 5] as event,
           timestamp '2026-11-01' as at from range({contacts // 2}) t(i);
         create table outreach_enrollments as select md5(i::varchar) as workflow_id,
           ['active','completed','stopped'][1 + i % 3] as status from range({contacts // 10}) t(i);
+        create table outreach_suppressions as select md5(i::varchar) as contact_id,
+          ['unsubscribed','bounced'][1 + i % 2] as reason from range({contacts // 100}) t(i);
+        create table lead_sla_breaches as select md5(i::varchar) as contact_id,
+          ['breach','escalation'][1 + i % 2] as level from range({contacts // 1000}) t(i);
+        create table lead_scores as select md5(i::varchar) as contact_id, i % 4 = 0 as qualified
+          from range({golden}) t(i);
         """
     )
     con.close()

@@ -10,6 +10,11 @@ from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 
+# `bizdev metrics` (the exporter's command line) reads these; named here with the other settings.
+METRICS_PORT_SETTING = "BIZDEV_METRICS_PORT"
+METRICS_ADDRESS_SETTING = "BIZDEV_METRICS_ADDRESS"
+DEFAULT_METRICS_PORT = 9464
+
 
 class ObservabilityConfig(dg.ConfigurableResource):
     """`BIZDEV_SLO_WINDOW_MINUTES` (contacts freshness and CRM sync delay, default 5) and

@@ -11,8 +11,11 @@ import typer
 
 from bizdev_assets.observability.exporter import serve_metrics
 from bizdev_assets.observability.metrics_runs import AD_HOC_JOBS
-
-DEFAULT_PORT = 9464  # BIZDEV_METRICS_PORT
+from resources.observability_config import (
+    DEFAULT_METRICS_PORT,
+    METRICS_ADDRESS_SETTING,
+    METRICS_PORT_SETTING,
+)
 
 
 def exporter_options(defs: dg.Definitions) -> dict:
@@ -32,11 +35,11 @@ def register(
     @app.command("metrics")
     def metrics(
         port: int = typer.Option(
-            DEFAULT_PORT, envvar="BIZDEV_METRICS_PORT", help="Port to serve on."
+            DEFAULT_METRICS_PORT, envvar=METRICS_PORT_SETTING, help="Port to serve on."
         ),
         address: str = typer.Option(
             "127.0.0.1",
-            envvar="BIZDEV_METRICS_ADDRESS",
+            envvar=METRICS_ADDRESS_SETTING,
             help="Address to bind (0.0.0.0 in a container).",
         ),
     ) -> None:
