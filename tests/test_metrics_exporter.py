@@ -3,7 +3,7 @@ warehouse; it survives missing tables and a broken source; its labels stay bound
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 import httpx
@@ -180,3 +180,25 @@ def test_bounded_keeps_the_largest_values_and_sums_the_rest():
 )
 def test_api_usage_is_read_from_the_headers_each_crm_sends(stored, ratio):
     assert api_usage_ratio(stored) == (pytest.approx(ratio) if ratio is not None else None)
+
+
+def test_files_logged_before_landed_at_existed_count_from_when_they_were_read(tmp_path):
+    warehouse = DuckDBWarehouse(path=str(tmp_path / "w.duckdb"))
+    read = datetime(2026, 12, 1, 12, 0)
+    log = pl.DataFrame(
+        {
+            "file_hash": ["old", "new"],
+            "source_type": ["csv", "csv"],
+            "status": ["loaded", "loaded"],
+            "rows_read": [10, 10],
+            "landed_at": [None, read - timedelta(minutes=10)],
+            "ingested_at": [read, read],
+            "normalized_at": [read + timedelta(seconds=20), read + timedelta(seconds=20)],
+        },
+        schema_overrides={"landed_at": pl.Datetime("us")},
+    )
+    warehouse.append_rows("landing_file_log", log)
+    got = samples(render_metrics(warehouse, None).decode())
+    assert value(got, "bizdev_ingestion_latency_seconds_count") == 2
+    assert value(got, "bizdev_ingestion_latency_seconds_sum") == 20 + 620
+    assert value(got, "bizdev_ingestion_latency_seconds_bucket", le="30") == 1

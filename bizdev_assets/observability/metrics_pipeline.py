@@ -30,7 +30,10 @@ def pipeline_metrics(warehouse: Reader, catalog: Catalog) -> Iterator[Metric]:
 
 
 def _file_log_metrics(warehouse: Reader, catalog: Catalog) -> Iterator[Metric]:
-    landed = "landed_at" if catalog.has(FILE_LOG, "landed_at") else "ingested_at"
+    # Files read before landed_at was recorded count from when they were read.
+    landed = (
+        "coalesce(landed_at, ingested_at)" if catalog.has(FILE_LOG, "landed_at") else "ingested_at"
+    )
     log = warehouse.query(
         f"select status, source_type, rows_read, {landed} as landed_at, ingested_at, "
         f"normalized_at from {FILE_LOG}"
