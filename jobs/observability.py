@@ -12,6 +12,9 @@ slo_checks = dg.define_asset_job(
     selection=dg.AssetSelection.checks(*SLO_CHECKS),
     description="Evaluate the SLO asset checks (contacts freshness, CRM sync delay, "
     "quarantine share); writes nothing. docs/observability.md",
+    # It only reads, but a DuckDB file that a run in another process writes cannot be
+    # opened meanwhile: queue with the writers (dagster.yaml's run limit).
+    tags={"bizdev/writes": "warehouse"},
 )
 
 slo_schedule = dg.ScheduleDefinition(
