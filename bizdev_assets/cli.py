@@ -21,6 +21,7 @@ from bizdev_assets.observability import commands as observability
 from bizdev_assets.outreach import commands as outreach
 from bizdev_assets.outreach.assets import OUTREACH_ASSETS
 from bizdev_assets.outreach.services import services_for_run
+from resources.error_reporting import init_error_reporting
 from resources.landing import LandingZone, LocalLanding
 from resources.settings import DEFAULT_LANDING, Settings, build_resources, warehouse_for
 from resources.warehouse import PostgresWarehouse
@@ -124,6 +125,7 @@ def run(
     started = time.perf_counter()
     home = ensure_dagster_home()
     settings = Settings.from_env()
+    init_error_reporting(settings.sentry_dsn, settings.sentry_environment)  # SENTRY_DSN
     resources = build_resources(settings)
     generated = ""
     if writes_demo_data(settings, resources["landing"]):

@@ -21,6 +21,7 @@ from jobs.contacts import contact_model_training, contacts_refresh
 from jobs.crm import crm_pull, crm_sync, crm_sync_schedule
 from jobs.observability import slo_checks, slo_schedule
 from jobs.outreach import outreach_refresh, outreach_schedule
+from resources.error_reporting import init_error_reporting
 from resources.settings import Settings, build_resources
 from sensors.alerts import alert_sensor
 from sensors.crm_webhook import crm_webhook_sensor
@@ -63,4 +64,6 @@ def build_definitions(settings: Settings) -> dg.Definitions:
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    return build_definitions(Settings.from_env())
+    settings = Settings.from_env()
+    init_error_reporting(settings.sentry_dsn, settings.sentry_environment)  # SENTRY_DSN
+    return build_definitions(settings)

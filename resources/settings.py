@@ -100,6 +100,8 @@ class Settings:
     pagerduty_routing_key: str | None = None
     pagerduty_url: str = PAGERDUTY_EVENTS_URL
     alert_email_to: str | None = None
+    sentry_dsn: str | None = None  # errors to Sentry, personal data masked
+    sentry_environment: str = "production"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -293,6 +295,8 @@ def _observability_from_env(env: Mapping[str, str]) -> dict[str, Any]:
         "pagerduty_routing_key": _secret(env, "BIZDEV_PAGERDUTY_ROUTING_KEY"),
         "pagerduty_url": env.get("BIZDEV_PAGERDUTY_URL") or PAGERDUTY_EVENTS_URL,
         "alert_email_to": env.get("BIZDEV_ALERT_EMAIL_TO") or None,
+        "sentry_dsn": env.get("SENTRY_DSN") or None,
+        "sentry_environment": env.get("SENTRY_ENVIRONMENT") or "production",
     }
 
 
