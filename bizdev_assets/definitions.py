@@ -15,6 +15,7 @@ from bizdev_assets.golden.assets import contacts, golden_contacts
 from bizdev_assets.ingest.assets import raw_contact_files
 from bizdev_assets.normalize.assets import contacts_normalized
 from bizdev_assets.observability.checks import SLO_CHECKS
+from bizdev_assets.observability.expectation_checks import GX_CHECKS
 from bizdev_assets.outreach.assets import OUTREACH_ASSETS
 from bizdev_assets.quality.assets import contact_quality_scores
 from jobs.contacts import contact_model_training, contacts_refresh
@@ -48,7 +49,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         jobs=[contacts_refresh, contact_model_training, crm_sync, crm_pull, outreach_refresh]
         + [slo_checks],
         schedules=[crm_sync_schedule, outreach_schedule, slo_schedule],
-        asset_checks=[match_model_fresh, *SLO_CHECKS],  # SLOs: docs/observability.md
+        asset_checks=[match_model_fresh, *SLO_CHECKS, *GX_CHECKS],  # docs/observability.md
         sensors=[
             landing_file_sensor,
             crm_webhook_sensor,

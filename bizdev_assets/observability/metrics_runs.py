@@ -176,10 +176,19 @@ def asset_metrics(
         "1 when the asset check's latest evaluation passed, 0 when it failed",
         labels=["asset", "check"],
     )
+    pass_rate = GaugeMetricFamily(
+        "bizdev_expectation_pass_ratio",
+        "Share of a Great Expectations suite's expectations met at its latest run",
+        labels=["asset"],
+    )
     latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(list(checks))
     for key, record in latest.items():
         evaluation = getattr(record.event, "asset_check_evaluation", None) if record.event else None
         if evaluation is None:
             continue
-        passed.add_metric([key.asset_key.to_user_string(), key.name], float(evaluation.passed))
+        asset = key.asset_key.to_user_string()
+        passed.add_metric([asset, key.name], float(evaluation.passed))
+        if key.name == "gx_suite" and "pass_rate" in evaluation.metadata:
+            pass_rate.add_metric([asset], float(evaluation.metadata["pass_rate"].value))
     yield passed
+    yield pass_rate
