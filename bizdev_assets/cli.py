@@ -17,6 +17,7 @@ from bizdev_assets.crm.commands import crm_app
 from bizdev_assets.dedup.commands import explain, review_app
 from bizdev_assets.definitions import ASSETS, build_definitions
 from bizdev_assets.demo.generator import generate_demo
+from bizdev_assets.enrichment import ENRICHMENT_STEPS
 from bizdev_assets.observability import commands as observability
 from bizdev_assets.outreach import commands as outreach
 from bizdev_assets.outreach.assets import OUTREACH_ASSETS
@@ -178,15 +179,18 @@ OUTREACH_STEPS = {key.to_user_string() for asset in OUTREACH_ASSETS for key in a
 
 
 def _system_of(step: str) -> str | None:
-    """The outside system a step belongs to (a CRM, outreach), None for the contacts pipeline."""
+    """The system a step belongs to (a CRM, enrichment, outreach), None for the contacts
+    pipeline."""
     if step.startswith("crm_"):
         return step.split("_")[1]
+    if step in ENRICHMENT_STEPS:
+        return "enrichment"
     return "outreach" if step in OUTREACH_STEPS else None
 
 
 def run_outcome(result) -> tuple[str, int]:
-    """The run's status line and exit status: a CRM or outreach that failed never fails
-    the contacts pipeline, and is told apart from it."""
+    """The run's status line and exit status: a CRM, enrichment or outreach that failed
+    never fails the contacts pipeline, and is told apart from it."""
     broken = set(_failures(result)) | {e.step_key for e in result.get_step_skipped_events()}
     systems = {step: _system_of(step) for step in broken}
     if None in systems.values():
@@ -218,6 +222,32 @@ def _crm_summary(result, crm: str) -> str:
     )
 
 
+def _enrichment_summary(result) -> dict[str, str]:
+    """Company domains, one line per enrichment provider (like the CRM lines), signals."""
+    domains = _metadata(result, "company_domains")
+    enriched = _metadata(result, "company_enrichment")
+    signals = _metadata(result, "company_signals")
+    failed = {k: v for k, v in _failures(result).items() if k in ENRICHMENT_STEPS}
+    statuses = ", ".join(f"{n:,} {s}" for s, n in (enriched.get("status_counts") or {}).items())
+    lines = {
+        "company domains": f"{domains.get('company_domains', 0):,} companies ({statuses or 'not enriched'}), "
+        f"{domains.get('free_mail_domains', 0):,} free-mail, "
+        f"{domains.get('disposable_domains', 0):,} disposable"
+        if domains
+        else "not run",
+    }
+    for provider in ("apollo", "pdl", "offline"):
+        lines[provider] = str(enriched.get(f"provider_{provider}") or "not run")
+    for step, reason in failed.items():
+        lines[f"failed: {step}"] = reason
+    lines["signals"] = (
+        f"{signals.get('items_read', 0):,} items read, {signals.get('rows_this_run', 0):,} new signals"
+        if signals.get("items_read")
+        else ("none: set BIZDEV_NEWS_FEEDS" if signals else "not run")
+    )
+    return lines
+
+
 def print_summary(
     result, resources: dict, home: Path, generated: str, elapsed: float, services=None
 ) -> None:
@@ -247,6 +277,8 @@ def print_summary(
     table.add_row("duplicates merged", f"{golden.get('records_merged', 0):,}")
     for crm in ("hubspot", "salesforce"):
         table.add_row(crm, _crm_summary(result, crm))
+    for name, line in _enrichment_summary(result).items():
+        table.add_row(name, line)
     if services is not None:
         metadata_of = lambda asset: _metadata(result, asset)  # noqa: E731
         for name, line in outreach.summary_rows(metadata_of, services, resources["mail"]):

@@ -11,6 +11,7 @@ import dagster as dg
 from bizdev_assets.crm.assets import CRM_ASSETS
 from bizdev_assets.dedup.assets import contact_clusters, contact_match_model
 from bizdev_assets.dedup.drift import match_model_fresh
+from bizdev_assets.enrichment import ENRICHMENT_ASSETS
 from bizdev_assets.golden.assets import contacts, golden_contacts
 from bizdev_assets.ingest.assets import raw_contact_files
 from bizdev_assets.normalize.assets import contacts_normalized
@@ -20,6 +21,7 @@ from bizdev_assets.outreach.assets import OUTREACH_ASSETS
 from bizdev_assets.quality.assets import contact_quality_scores
 from jobs.contacts import contact_model_training, contacts_refresh
 from jobs.crm import crm_pull, crm_sync, crm_sync_schedule
+from jobs.enrichment import ENRICHMENT_JOBS, ENRICHMENT_SCHEDULES
 from jobs.observability import slo_checks, slo_schedule
 from jobs.outreach import outreach_refresh, outreach_schedule
 from resources.error_reporting import init_error_reporting
@@ -39,6 +41,7 @@ ASSETS = [
     contact_quality_scores,
     contacts,
     *CRM_ASSETS,
+    *ENRICHMENT_ASSETS,
     *OUTREACH_ASSETS,  # leads and outreach groups (docs/outreach.md)
 ]
 
@@ -46,9 +49,16 @@ ASSETS = [
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=ASSETS,
-        jobs=[contacts_refresh, contact_model_training, crm_sync, crm_pull, outreach_refresh]
-        + [slo_checks],
-        schedules=[crm_sync_schedule, outreach_schedule, slo_schedule],
+        jobs=[
+            contacts_refresh,
+            contact_model_training,
+            crm_sync,
+            crm_pull,
+            *ENRICHMENT_JOBS,
+            outreach_refresh,
+            slo_checks,
+        ],
+        schedules=[crm_sync_schedule, *ENRICHMENT_SCHEDULES, outreach_schedule, slo_schedule],
         asset_checks=[match_model_fresh, *SLO_CHECKS, *GX_CHECKS],  # docs/observability.md
         sensors=[
             landing_file_sensor,

@@ -13,8 +13,19 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+from dagster_dlt import DagsterDltResource
 
 from resources.crm import HUBSPOT_PUBLIC_API, HubSpotResource, SalesforceResource
+from resources.enrichment import (
+    EnrichmentProviders,
+    SignalSources,
+    competitor_entries,
+    daily_credit_settings,
+    parse_provider_order,
+    split_list,
+)
+from resources.enrichment.apollo import APOLLO_PUBLIC_API
+from resources.enrichment.pdl import PDL_PUBLIC_API
 from resources.ingest_limits import LIMIT_SETTINGS, IngestLimits
 from resources.landing import LandingZone, LocalLanding
 from resources.mail import MailResource, OutboxMail, SmtpMail
@@ -46,6 +57,18 @@ class Settings:
     header_overrides: str | None = None  # YAML of per-source header mappings
     survivorship_rules: str | None = None  # YAML; None = shipped default
     quality_weights: str | None = None  # YAML; None = shipped default
+    # Enrichment and market signals (docs/enrichment.md). Keys are dg.EnvVar from the env.
+    enrichment_providers: tuple[str, ...] = ("offline",)  # the waterfall's order
+    apollo_api_key: str | None = None
+    apollo_api_base: str = APOLLO_PUBLIC_API
+    pdl_api_key: str | None = None
+    pdl_api_base: str = PDL_PUBLIC_API
+    enrichment_daily_credits: str | None = None  # "500" or "apollo=500,pdl=200"
+    enrichment_people: bool = False  # person lookups (consent permitting)
+    enrichment_backoff_seconds: float = 1.0
+    news_feeds: tuple[str, ...] = ()
+    competitors: tuple[str, ...] = ()  # "Name", "Name=domain", "Name|Alias=domain"
+    enrichment_problem: str | None = None  # a wrong enrichment setting: fails only enrichment
     # CRM sync (README: CRM settings). Secrets are dg.EnvVar when read from the environment.
     hubspot_access_token: str | None = None
     hubspot_api_base: str = HUBSPOT_PUBLIC_API
@@ -113,6 +136,7 @@ class Settings:
             header_overrides=env.get("BIZDEV_HEADER_OVERRIDES") or None,
             survivorship_rules=env.get("BIZDEV_SURVIVORSHIP_RULES") or None,
             quality_weights=env.get("BIZDEV_QUALITY_WEIGHTS") or None,
+            **_enrichment_settings(env),
             hubspot_access_token=_secret(env, "HUBSPOT_ACCESS_TOKEN"),
             hubspot_api_base=env.get("HUBSPOT_API_BASE") or HUBSPOT_PUBLIC_API,
             hubspot_mapping=env.get("BIZDEV_HUBSPOT_MAPPING") or None,
@@ -168,6 +192,7 @@ def build_resources(settings: Settings) -> dict[str, Any]:
             mapping_path=_existing(settings.salesforce_mapping, "BIZDEV_SALESFORCE_MAPPING"),
             **_sync_options(settings),
         ),
+        **enrichment_resources(settings),
         **outreach_resources(settings),
         **observability_resources(settings),
     }
@@ -369,3 +394,85 @@ def _existing(path: str | None, setting: str) -> str | None:
     if path is not None and not Path(path).is_file():
         raise FileNotFoundError(f"{setting}={path!r}: no such file. Fix or unset {setting}.")
     return path
+
+
+def _enrichment_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """The enrichment settings. A wrong one is kept as `enrichment_problem` (the default
+    stands in for it) instead of stopping the code location: it then fails only the
+    enrichment assets, never file ingest or the contact chain."""
+    problems: list[str] = []
+
+    def read(parse: Any, default: Any) -> Any:
+        try:
+            return parse()
+        except ValueError as exc:
+            problems.append(str(exc))
+            return default
+
+    backoff = env.get("BIZDEV_ENRICHMENT_BACKOFF_SECONDS")
+    return {
+        "enrichment_providers": read(
+            lambda: tuple(parse_provider_order(env.get("BIZDEV_ENRICHMENT_PROVIDERS"))),
+            ("offline",),
+        ),
+        "apollo_api_key": _secret(env, "APOLLO_API_KEY"),
+        "apollo_api_base": env.get("APOLLO_API_BASE") or APOLLO_PUBLIC_API,
+        "pdl_api_key": _secret(env, "PDL_API_KEY"),
+        "pdl_api_base": env.get("PDL_API_BASE") or PDL_PUBLIC_API,
+        "enrichment_daily_credits": read(
+            lambda: _checked_credits(env.get("BIZDEV_ENRICHMENT_DAILY_CREDITS")), None
+        ),
+        "enrichment_people": _flag(env, "BIZDEV_ENRICHMENT_PEOPLE"),
+        "enrichment_backoff_seconds": read(lambda: _seconds(backoff), 1.0),
+        "news_feeds": tuple(split_list(env.get("BIZDEV_NEWS_FEEDS"))),
+        "competitors": tuple(competitor_entries(env.get("BIZDEV_COMPETITORS"))),
+        "enrichment_problem": "; ".join(problems) or None,
+    }
+
+
+def _seconds(value: str | None) -> float:
+    try:
+        seconds = float(value or 1)
+    except ValueError:
+        seconds = -1.0
+    if seconds < 0:
+        raise ValueError(
+            f"BIZDEV_ENRICHMENT_BACKOFF_SECONDS={value!r}: not a number of seconds (e.g. 1.5)"
+        )
+    return seconds
+
+
+def enrichment_resources(settings: Settings) -> dict[str, Any]:
+    """The provider waterfall (`enrichment`), the signal sources (`signal_sources`) and dlt
+    for the raw layer (`dlt_raw`)."""
+    problems = [settings.enrichment_problem] if settings.enrichment_problem else []
+    try:
+        credits = daily_credit_settings(settings.enrichment_daily_credits)
+    except ValueError as exc:
+        credits = daily_credit_settings(None)
+        problems.append(str(exc))
+    return {
+        "enrichment": EnrichmentProviders(
+            order=list(settings.enrichment_providers),
+            apollo_api_key=settings.apollo_api_key,
+            apollo_api_base=settings.apollo_api_base,
+            pdl_api_key=settings.pdl_api_key,
+            pdl_api_base=settings.pdl_api_base,
+            people=settings.enrichment_people,
+            backoff_seconds=settings.enrichment_backoff_seconds,
+            allow_insecure_http=settings.allow_insecure_http,
+            setting_problem="; ".join(problems) or None,
+            **credits,
+        ),
+        "signal_sources": SignalSources(
+            feeds=list(settings.news_feeds),
+            competitors=list(settings.competitors),
+            backoff_seconds=settings.enrichment_backoff_seconds,
+        ),
+        "dlt_raw": DagsterDltResource(),
+    }
+
+
+def _checked_credits(value: str | None) -> str | None:
+    daily_credit_settings(value)  # a wrong value becomes the enrichment_problem
+    return value or None

@@ -24,6 +24,10 @@ pytest_plugins = [
     "tests.servers.s3",
     "tests.servers.hubspot",
     "tests.servers.salesforce",
+    # enrichment: Apollo, People Data Labs and an RSS/Atom feed server
+    "tests.servers.apollo",
+    "tests.servers.pdl",
+    "tests.servers.feeds",
     "tests.servers.smtp",  # outreach: aiosmtpd with STARTTLS and AUTH
     "tests.servers.temporal",  # outreach: a Temporal dev server with time skipping
     "tests.servers.alert_receivers",  # alerts: Slack-compatible webhook, PagerDuty Events v2

@@ -17,6 +17,15 @@ EXPECTED_TABLES = {
     "contact_quality_scores",
     "contacts",
 }
+ENRICHMENT_TABLES = {
+    "company_domains",
+    "company_enrichment",
+    "person_enrichment",
+    "contacts_enriched",
+    "company_signals",
+    "enrichment_raw/apollo_responses",
+    "enrichment_raw/pdl_responses",
+}
 CRM_TABLES = {
     "crm_hubspot_contacts",
     "crm_hubspot_companies",
@@ -42,7 +51,7 @@ def test_the_code_location_loads_with_no_settings(monkeypatch):
     loaded = defs()
     dg.Definitions.validate_loadable(loaded)
     keys = {key.to_user_string() for key in loaded.resolve_all_asset_keys()}
-    assert keys == EXPECTED_TABLES | CRM_TABLES | OUTREACH_TABLES
+    assert keys == EXPECTED_TABLES | CRM_TABLES | ENRICHMENT_TABLES | OUTREACH_TABLES
     assert loaded.resolve_job_def("contacts_refresh")
     assert loaded.resolve_sensor_def("landing_file_sensor")
     assert loaded.resolve_sensor_def("model_drift_sensor")
@@ -92,3 +101,13 @@ def test_crm_sync_selects_every_pull_and_push_and_crm_pull_only_the_pulls():
     pulls = CRM_TABLES - {"crm_hubspot_push", "crm_salesforce_push"}
     assert selected_keys("crm_sync") == CRM_TABLES
     assert selected_keys("crm_pull") == pulls
+
+
+def test_enrichment_runs_in_jobs_of_its_own_that_the_contact_chain_never_waits_for():
+    assert selected_keys("enrichment_refresh") == ENRICHMENT_TABLES
+    assert selected_keys("company_signals_refresh") == {"company_signals"}
+    assert not selected_keys("contacts_refresh") & ENRICHMENT_TABLES
+    definitions = build_definitions(Settings())
+    for name in ("enrichment_daily_schedule", "company_signals_schedule"):
+        schedule = definitions.resolve_schedule_def(name)
+        assert schedule.default_status == dg.DefaultScheduleStatus.STOPPED

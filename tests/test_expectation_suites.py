@@ -41,6 +41,7 @@ def test_published_tables_meet_their_suites_and_the_pass_rate_is_exported(
     assert set(suites) == {
         "contacts",
         "golden_contacts",
+        "company_enrichment",
         "crm_hubspot_contacts",
         "crm_salesforce_contacts",
     }

@@ -92,6 +92,13 @@ def test_writes_never_go_through_a_symlinked_folder(landing: Path, outside: Path
     assert not (outside / "hubspot_contacts_1.csv").exists()
 
 
+def test_the_first_write_creates_a_landing_folder_that_does_not_exist_yet(tmp_path: Path):
+    # CRM feed files and the enrichment archive may be the first thing a fresh install writes.
+    root = tmp_path / "not-yet" / "landing"
+    LocalLanding(root=str(root)).write_bytes("enrichment/apollo/2026-12-02/a.ndjson", GOOD)
+    assert (root / "enrichment/apollo/2026-12-02/a.ndjson").read_bytes() == GOOD
+
+
 def test_hidden_names_and_partial_uploads_are_named_in_the_run_log(settings, landing: Path):
     (landing / ".leads.csv").write_bytes(GOOD)
     (landing / ".sync").mkdir()

@@ -30,7 +30,7 @@ GOLDEN_COLUMNS: dict[str, pl.DataType] = {
     # company and website: each a group of its own
     "company": pl.String(),
     "company_key": pl.String(),
-    "company_id": pl.String(),  # uuid5(NAMESPACE_URL, "company:" + company_key), null without one
+    "company_id": pl.String(),  # bizdev_assets/company_identity.py: from the domain, else company_key
     "website": pl.String(),
     "website_domain": pl.String(),
     # job group: wins together

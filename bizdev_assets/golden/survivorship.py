@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 import polars as pl
 
+from bizdev_assets.company_identity import company_ids
 from bizdev_assets.golden.columns import GOLDEN_COLUMNS
 from bizdev_assets.golden.rules import (
     CONSENT_FIELDS,
@@ -68,14 +69,10 @@ def build_golden_contacts(
         golden = golden.with_columns(won)
 
     provenance_fields = [f for f in GOLDEN_COLUMNS if f"_from_{f}" in golden.columns]
-    company_keys = golden["company_key"].drop_nulls().unique()
     golden = golden.with_columns(
         contact_id=_contact_ids(golden["cluster_id"], clusters),
-        company_id=pl.col("company_key").replace_strict(
-            company_keys,
-            pl.Series(_uuid5_strings("company:", company_keys), dtype=pl.String),
-            default=None,
-        ),
+        # The company's domain when the contact gives one, else its name key.
+        company_id=company_ids(golden),
         gdpr_consent=pl.col("gdpr_consent").fill_null(False),
         field_provenance=_provenance_json(provenance_fields),
     )

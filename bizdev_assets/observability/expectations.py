@@ -1,7 +1,7 @@
 """Great Expectations suites for the published tables: the contract analysts read.
 
 pandera checks rows at ingest; these check what bizdev publishes (`contacts`,
-`golden_contacts`, the CRM pull tables): keys present and unique, formats, ranges, and
+`golden_contacts`, `company_enrichment`, the CRM pull tables): keys present and unique, formats, ranges, and
 that every published contact is a golden one. Suites are data (`SUITES`), built into
 GX 1.x expectations when validated. GX has no polars datasource, so a suite validates the
 pandas view of the columns it names (GX 1.x; `GX_ANALYTICS_ENABLED=false`).
@@ -40,6 +40,24 @@ SUITES: dict[str, list[tuple[str, dict[str, Any]]]] = {
         ("ExpectColumnValuesToBeUnique", {"column": "contact_id"}),
         ("ExpectColumnValuesToMatchRegex", {"column": "email", "regex": EMAIL, "mostly": 0.99}),
         ("ExpectColumnValuesToBeBetween", {"column": "record_count", "min_value": 1}),
+    ],
+    "company_enrichment": [
+        ("ExpectColumnValuesToNotBeNull", {"column": "company_id"}),
+        ("ExpectColumnValuesToBeUnique", {"column": "company_id"}),
+        ("ExpectColumnValuesToBeUnique", {"column": "domain"}),
+        (
+            "ExpectColumnValuesToBeInSet",
+            {
+                "column": "status",
+                "value_set": [
+                    "complete",
+                    "partial",
+                    "no_match",
+                    "budget_exhausted",
+                    "provider_error",
+                ],
+            },
+        ),
     ],
     "crm_hubspot_contacts": [
         ("ExpectColumnValuesToNotBeNull", {"column": "crm_id"}),

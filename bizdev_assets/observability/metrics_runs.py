@@ -36,6 +36,8 @@ DEFAULT_JOBS = (
     "contact_model_training",
     "crm_sync",
     "crm_pull",
+    "enrichment_refresh",
+    "company_signals_refresh",
     "outreach_refresh",
     *AD_HOC_JOBS,
 )

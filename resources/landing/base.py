@@ -19,6 +19,8 @@ from pathlib import PurePosixPath
 import dagster as dg
 
 PARTIAL_UPLOAD_SUFFIXES = frozenset({".part", ".tmp", ".crdownload"})
+# Folders the pipeline archives into (raw enrichment responses): never contact files.
+ARCHIVE_FOLDERS = ("enrichment/",)
 MAX_NAME_CHARS = 255  # what a stored source_file may hold (the contract's text limit)
 
 
@@ -148,9 +150,10 @@ class LandingZone(dg.ConfigurableResource):
 
 
 def ignored_reason(relative_key: str) -> str | None:
-    """Why a key is not a landing file (None: it is one). Folder markers get "" (not worth
-    a log line); hidden names and partial uploads get the reason shown to the operator."""
-    if not relative_key or relative_key.endswith("/"):
+    """Why a key is not a landing file (None: it is one). Folder markers and the
+    pipeline's own archives (ARCHIVE_FOLDERS) get "" (not worth a log line); hidden names
+    and partial uploads get the reason shown to the operator."""
+    if not relative_key or relative_key.endswith("/") or relative_key.startswith(ARCHIVE_FOLDERS):
         return ""
     path = PurePosixPath(relative_key)
     if any(part.startswith(".") for part in path.parts):

@@ -109,6 +109,7 @@ class LocalLanding(LandingZone):
 
     def write_bytes(self, key: str, data: bytes) -> None:
         *folders, name = _parts(key)
+        os.makedirs(self.root, exist_ok=True)  # the operator's root; the walk then jails
         with self._walk(folders, create=True) as dir_fd:
             partial = name + ".part"  # .part files are never listed
             flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
