@@ -16,13 +16,15 @@ from rich.table import Table
 from bizdev_api.cli import api_app
 from bizdev_assets.crm.commands import crm_app
 from bizdev_assets.dedup.commands import explain, review_app
-from bizdev_assets.definitions import ASSETS
+from bizdev_assets.definitions import ASSETS, build_definitions
 from bizdev_assets.demo.generator import generate_demo
 from bizdev_assets.enrichment import ENRICHMENT_STEPS
 from bizdev_assets.gdpr.commands import audit_app, gdpr_app
+from bizdev_assets.observability import commands as observability
 from bizdev_assets.outreach import commands as outreach
 from bizdev_assets.outreach.assets import OUTREACH_ASSETS
 from bizdev_assets.outreach.services import services_for_run
+from resources.error_reporting import init_error_reporting
 from resources.landing import LandingZone, LocalLanding
 from resources.settings import DEFAULT_LANDING, Settings, build_resources, warehouse_for
 from resources.warehouse import PostgresWarehouse
@@ -39,6 +41,9 @@ app.add_typer(gdpr_app, name="gdpr")
 app.add_typer(audit_app, name="audit")
 app.add_typer(api_app, name="api")
 outreach.register(app)  # bizdev outreach enroll|pause|resume|status|event, outreach-worker
+observability.register(  # bizdev metrics
+    app, lambda: build_definitions(Settings.from_env()), lambda: ensure_dagster_home()
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DEMO_ROWS = 5_000
@@ -126,6 +131,7 @@ def run(
     started = time.perf_counter()
     home = ensure_dagster_home()
     settings = Settings.from_env()
+    init_error_reporting(settings.sentry_dsn, settings.sentry_environment)  # SENTRY_DSN
     resources = build_resources(settings)
     generated = ""
     if writes_demo_data(settings, resources["landing"]):

@@ -16,6 +16,8 @@ from bizdev_assets.gdpr.assets import GDPR_ASSETS
 from bizdev_assets.golden.assets import contacts, golden_contacts
 from bizdev_assets.ingest.assets import raw_contact_files
 from bizdev_assets.normalize.assets import contacts_normalized
+from bizdev_assets.observability.checks import SLO_CHECKS
+from bizdev_assets.observability.expectation_checks import GX_CHECKS
 from bizdev_assets.outreach.assets import OUTREACH_ASSETS
 from bizdev_assets.quality.assets import contact_quality_scores
 from jobs.contacts import contact_model_training, contacts_refresh
@@ -27,8 +29,11 @@ from jobs.gdpr import (
     gdpr_retention,
     gdpr_retention_schedule,
 )
+from jobs.observability import slo_checks, slo_schedule
 from jobs.outreach import outreach_refresh, outreach_schedule
+from resources.error_reporting import init_error_reporting
 from resources.settings import Settings, build_resources
+from sensors.alerts import alert_sensor
 from sensors.crm_webhook import crm_webhook_sensor
 from sensors.landing import landing_file_sensor
 from sensors.model_drift import model_drift_sensor
@@ -61,6 +66,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             outreach_refresh,
             gdpr_erasure_retry,
             gdpr_retention,
+            slo_checks,
         ],
         schedules=[
             crm_sync_schedule,
@@ -68,13 +74,15 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             outreach_schedule,
             gdpr_erasure_retry_schedule,
             gdpr_retention_schedule,
+            slo_schedule,
         ],
-        asset_checks=[match_model_fresh],
+        asset_checks=[match_model_fresh, *SLO_CHECKS, *GX_CHECKS],  # docs/observability.md
         sensors=[
             landing_file_sensor,
             crm_webhook_sensor,
             model_drift_sensor,
             outreach_consent_sensor,
+            alert_sensor,  # failed runs, contracts and SLOs -> a person (docs/runbook.md)
         ],
         resources=build_resources(settings),
         # DuckDB takes one writer process at a time: run a job's steps in one process.
@@ -84,4 +92,6 @@ def build_definitions(settings: Settings) -> dg.Definitions:
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    return build_definitions(Settings.from_env())
+    settings = Settings.from_env()
+    init_error_reporting(settings.sentry_dsn, settings.sentry_environment)  # SENTRY_DSN
+    return build_definitions(settings)

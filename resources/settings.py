@@ -30,7 +30,14 @@ from resources.ingest_limits import LIMIT_SETTINGS, IngestLimits
 from resources.landing import LandingZone, LocalLanding
 from resources.mail import MailResource, OutboxMail, SmtpMail
 from resources.mail.base import DEFAULT_SENDER
-from resources.notify import FileNotifier, Notifier, WebhookNotifier
+from resources.notify import (
+    PAGERDUTY_EVENTS_URL,
+    AlertNotifier,
+    FileNotifier,
+    Notifier,
+    WebhookNotifier,
+)
+from resources.observability_config import ObservabilityConfig
 from resources.outreach_config import OutreachConfig
 from resources.pipeline_config import PipelineConfig
 from resources.temporal import TemporalResource
@@ -187,6 +194,15 @@ class Settings:
     sla_business_hours: float = 4.0
     outreach_settle_seconds: float = 20.0
     api: ApiSettings = ApiSettings()  # the HTTP API process (docs/api.md)
+    # Observability (docs/observability.md): SLO thresholds and where alerts go.
+    slo_window_minutes: float = 5.0
+    slo_quarantine_share: float = 0.05
+    alert_webhook_url: str | None = None  # None (and no other channel) = alerts only logged
+    pagerduty_routing_key: str | None = None
+    pagerduty_url: str = PAGERDUTY_EVENTS_URL
+    alert_email_to: str | None = None
+    sentry_dsn: str | None = None  # errors to Sentry, personal data masked
+    sentry_environment: str = "production"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -222,6 +238,7 @@ class Settings:
             warehouse_sslmode=env.get("BIZDEV_WAREHOUSE_SSLMODE") or None,
             api=ApiSettings.from_env(env),
             **_outreach_from_env(env),
+            **_observability_from_env(env),
         )
 
 
@@ -262,6 +279,7 @@ def build_resources(settings: Settings) -> dict[str, Any]:
         ),
         **enrichment_resources(settings),
         **outreach_resources(settings),
+        **observability_resources(settings),
     }
 
 
@@ -375,6 +393,35 @@ def outreach_resources(settings: Settings) -> dict[str, Any]:
             sequence=settings.outreach_sequence,
             sla_business_hours=settings.sla_business_hours,
             settle_seconds=settings.outreach_settle_seconds,
+        ),
+    }
+
+
+def _observability_from_env(env: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        "slo_window_minutes": float(env.get("BIZDEV_SLO_WINDOW_MINUTES") or 5),
+        "slo_quarantine_share": float(env.get("BIZDEV_SLO_QUARANTINE_SHARE") or 0.05),
+        "alert_webhook_url": _secret(env, "BIZDEV_ALERT_WEBHOOK_URL"),
+        "pagerduty_routing_key": _secret(env, "BIZDEV_PAGERDUTY_ROUTING_KEY"),
+        "pagerduty_url": env.get("BIZDEV_PAGERDUTY_URL") or PAGERDUTY_EVENTS_URL,
+        "alert_email_to": env.get("BIZDEV_ALERT_EMAIL_TO") or None,
+        "sentry_dsn": env.get("SENTRY_DSN") or None,
+        "sentry_environment": env.get("SENTRY_ENVIRONMENT") or "production",
+    }
+
+
+def observability_resources(settings: Settings) -> dict[str, Any]:
+    """observability (SLO thresholds) and alerts (where incidents go) for one environment."""
+    return {
+        "observability": ObservabilityConfig(
+            slo_window_minutes=settings.slo_window_minutes,
+            quarantine_share=settings.slo_quarantine_share,
+        ),
+        "alerts": AlertNotifier(
+            webhook_url=settings.alert_webhook_url,
+            pagerduty_routing_key=settings.pagerduty_routing_key,
+            pagerduty_url=settings.pagerduty_url,
+            email_to=settings.alert_email_to,
         ),
     }
 

@@ -30,6 +30,7 @@ pytest_plugins = [
     "tests.servers.feeds",
     "tests.servers.smtp",  # outreach: aiosmtpd with STARTTLS and AUTH
     "tests.servers.temporal",  # outreach: a Temporal dev server with time skipping
+    "tests.servers.alert_receivers",  # alerts: Slack-compatible webhook, PagerDuty Events v2
 ]
 
 

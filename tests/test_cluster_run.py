@@ -109,9 +109,9 @@ def test_a_full_run_clusters_every_record_and_stamps_the_run_parameters(first_ru
 
 
 def test_a_full_run_replaces_the_links_and_appends_no_history_when_none(first_run):
-    replace, append = first_run.tables()
-    assert list(replace) == [CLUSTERS_TABLE, QUEUE_TABLE, LINKS_TABLE]
-    assert append == {}
+    replace, append, rows = first_run.tables()
+    assert list(replace) == [QUEUE_TABLE, CLUSTERS_TABLE, LINKS_TABLE]
+    assert append == {} and rows == {}
 
 
 def test_an_incremental_run_links_the_new_record_and_keeps_every_contact_id(first_run):
@@ -130,6 +130,10 @@ def test_an_incremental_run_links_the_new_record_and_keeps_every_contact_id(firs
     after = dict(run.clusters.select("record_id", "contact_id").iter_rows())
     assert {k: after[k] for k in before} == before
     assert after["r5"] == after["r3"]
-    replace, append = run.tables()
+    replace, append, rows = run.tables()
     assert LINKS_TABLE not in replace and list(append) == [LINKS_TABLE]
     assert HISTORY_TABLE not in append
+    # Only the rows of the cluster r5 joined are rewritten; r1, r2 and r4 stay as written.
+    rewritten, key = rows[CLUSTERS_TABLE]
+    assert key == "record_id" and CLUSTERS_TABLE not in replace
+    assert sorted(rewritten["record_id"]) == ["r3", "r5"]

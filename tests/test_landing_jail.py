@@ -61,8 +61,8 @@ def test_a_named_pipe_is_named_and_skipped_without_blocking_the_run(settings, la
     thread = threading.Thread(target=run_and_flag, daemon=True)
     thread.start()
     if not finished.wait(300):  # generous: a loaded 2-core machine runs Dagster slowly
-        # Unblock a reader stuck on the pipe; never block here when there is none (ENXIO:
-        # nobody has the pipe open, the run is merely slow).
+        # Unblock a reader stuck on the pipe; never block here when there is none
+        # (ENXIO: nobody has the pipe open, the run is merely slow).
         with contextlib.suppress(OSError):
             os.close(os.open(landing / "leads.csv", os.O_WRONLY | os.O_NONBLOCK))
         pytest.fail("the run did not finish: blocked on a FIFO in the landing folder?")

@@ -178,6 +178,7 @@ def seed_file_log(warehouse: DuckDBWarehouse, landing: S3Landing) -> int:
             "lines_rejected": [0] * len(files),
             "error": [None] * len(files),
             "warnings": ["[]"] * len(files),
+            "landed_at": [now] * len(files),
             "ingested_at": [now] * len(files),
             "normalized_at": [now] * len(files),
         },

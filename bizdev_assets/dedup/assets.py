@@ -153,20 +153,25 @@ def contact_clusters(
     # Taken before reading decisions: one made during this run is newer than the run.
     now = datetime.now(UTC).replace(tzinfo=None)
     columns = ", ".join(SPLINK_SOURCE_COLUMNS)
-    normalized = warehouse.query(f"select {columns} from {NORMALIZED_TABLE}")
-    model = scoring_model(latest_model(warehouse), normalized)
+    with warehouse.session():  # one connection for the reads
+        normalized = warehouse.query(f"select {columns} from {NORMALIZED_TABLE}")
+        saved = latest_model(warehouse)
+        decisions = current_decisions(warehouse)
+        previous = read_previous_run(warehouse)
+    # Outside the session: training (when no model is saved) must not hold the file.
+    model = scoring_model(saved, normalized)
     if model.trained_now:
         context.log.warning(f"scoring with a model {model.origin}")
     threshold = model.threshold if config.match_probability is None else config.match_probability
-    decisions = current_decisions(warehouse)
     choice = choose_mode(
-        read_previous_run(warehouse),
+        previous,
         model.version,
         threshold,
         config.review_from,
         # A model trained for this run is not the one the last run used.
         config.full_refresh or model.trained_now,
     )
+    stored = stored_clustering(warehouse, choice.mode)
     context.log.info(
         f"{choice.mode} clustering of {normalized.height} records with model "
         f"{model.origin}: {choice.reason}"
@@ -177,7 +182,7 @@ def contact_clusters(
         model.version,
         decisions,
         choice,
-        stored_clustering(warehouse, choice.mode),
+        stored,
         now,
         threshold,
         config.review_from,
@@ -196,8 +201,8 @@ def contact_clusters(
         )
     # One transaction: a failure part-way must not leave history rows for clusters that
     # were never written, nor clusters without this run's links.
-    replace, append = run.tables()
-    warehouse.write_many(replace=replace, append=append)
+    replace, append, rows = run.tables()
+    warehouse.write_many(replace=replace, append=append, replace_rows=rows)
     apart = addresses_apart(normalized, run.clusters, decisions)
     metadata = _cluster_metadata(run, choice, decisions.height, model)
     yield dg.MaterializeResult(metadata=metadata | {"personal_emails_in_several_contacts": apart})

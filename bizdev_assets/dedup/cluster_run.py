@@ -7,7 +7,9 @@ the last clustering has changed, only the new records are linked in
 cluster a stable contact ID (`stable_ids`), and returns the `ClusterRun` the asset
 writes. The run's parameters are stored on `contact_clusters` itself (`clustered_at`,
 `match_threshold`, `review_from`, `model_version`), so they can never disagree with the
-clusters they describe.
+clusters they describe. An incremental run rewrites only the rows of the records it
+touched, so a row's `clustered_at` is when its cluster was last computed, and the
+table's latest is the last run's.
 """
 
 from __future__ import annotations
@@ -113,6 +115,9 @@ class ClusterRun:
     review: pl.DataFrame  # the review queue after this run
     history: pl.DataFrame  # contact_id_history rows of this run
     pairs_scored: int
+    # incremental: the records whose contact_clusters row this run rewrites (the others
+    # are as the last run left them); None: every row
+    rewritten: pl.Series | None = None
 
     @property
     def unclustered(self) -> int:
@@ -123,18 +128,29 @@ class ClusterRun:
         """Each normalized record has exactly one cluster."""
         return self.unclustered == 0 and self.clusters.height == self.records
 
-    def tables(self) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
-        """(tables to replace, tables to append to): a full run replaces the links, an
-        incremental one adds the links of its new records to those already there."""
-        replace = {CLUSTERS_TABLE: self.clusters, QUEUE_TABLE: self.review}
-        append = {}
+    def tables(
+        self,
+    ) -> tuple[
+        dict[str, pl.DataFrame], dict[str, pl.DataFrame], dict[str, tuple[pl.DataFrame, str]]
+    ]:
+        """(tables to replace, tables to append to, rows to rewrite by key), as
+        `Warehouse.write_many` takes them: a full run replaces the clusters and the links,
+        an incremental one rewrites the clusters of the records it touched and adds the
+        links of its new records to those already there."""
+        replace = {QUEUE_TABLE: self.review}
+        append, rows = {}, {}
+        if self.rewritten is None:
+            replace[CLUSTERS_TABLE] = self.clusters
+        else:
+            rewritten = self.clusters.filter(pl.col("record_id").is_in(self.rewritten.implode()))
+            rows[CLUSTERS_TABLE] = (rewritten, "record_id")
         if self.history.height:
             append[HISTORY_TABLE] = self.history
         if self.mode == "full":
             replace[LINKS_TABLE] = self.links
         elif self.links.height:
             append[LINKS_TABLE] = self.links
-        return replace, append
+        return replace, append, rows
 
 
 def auto_chunks(records: int) -> int:
@@ -158,6 +174,7 @@ def plan_clusters(
     normalized: every record (model.SPLINK_SOURCE_COLUMNS suffice). prediction_chunks:
     0 = one per RECORDS_PER_CHUNK records (full runs only).
     """
+    rewritten = None
     if choice.mode == "incremental":
         linked = link_new_records(
             normalized, stored.assignment, model, match_probability, decisions, review_from
@@ -167,6 +184,7 @@ def plan_clusters(
             result.clusters, linked.touched, stored.assignment, now, stored.retired_ids
         )
         review = merged_review_queue(stored.review_queue, result.review, result.clusters, decisions)
+        rewritten = _rewritten(assignment.clusters, linked.touched, stored.assignment)
     else:
         result = cluster_contacts(
             normalized,
@@ -192,4 +210,13 @@ def plan_clusters(
         review=review,
         history=assignment.history,
         pairs_scored=result.pairs_scored,
+        rewritten=rewritten,
     )
+
+
+def _rewritten(clusters: pl.DataFrame, touched: pl.DataFrame, before: pl.DataFrame) -> pl.Series:
+    """The records whose row differs from the last run's: those the run re-clustered (their
+    cluster's size may have moved) and any other whose cluster or contact changed."""
+    kept = ["record_id", "cluster_id", "contact_id", "contact_created_at"]
+    moved = clusters.select(kept).join(before.select(kept), on=kept, how="anti", nulls_equal=True)
+    return pl.concat([touched["record_id"], moved["record_id"]]).unique()

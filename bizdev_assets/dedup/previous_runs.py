@@ -99,12 +99,12 @@ def read_previous_run(warehouse: Warehouse) -> PreviousRun | None:
     ).row(0, named=True)
     if last["clustered_at"] is None or last["model_version"] != last["oldest_version"]:
         return None
+    # One join counts both ways: records not yet clustered, clustered ones now gone.
     counts = warehouse.query(
-        f"select (select count(*) from {NORMALIZED_TABLE}) as total, "
-        f"(select count(*) from {NORMALIZED_TABLE} n where not exists "
-        f"(select 1 from {CLUSTERS_TABLE} c where c.record_id = n.record_id)) as new, "
-        f"(select count(*) from {CLUSTERS_TABLE} c where not exists "
-        f"(select 1 from {NORMALIZED_TABLE} n where n.record_id = c.record_id)) as removed"
+        "select count(n.record_id) as total, "
+        "count(*) filter (where c.record_id is null) as new, "
+        "count(*) filter (where n.record_id is null) as removed "
+        f"from {NORMALIZED_TABLE} n full join {CLUSTERS_TABLE} c on n.record_id = c.record_id"
     ).row(0, named=True)
     decisions_since = 0
     if warehouse.table_exists(DECISIONS_TABLE):

@@ -15,12 +15,13 @@ Following `contact_id_history` from any ID ever issued leads to a current contac
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
 import polars as pl
+
+from bizdev_assets.uuid5 import uuid5_strings
 
 HISTORY_TABLE = "contact_id_history"
 HISTORY_SCHEMA = {
@@ -38,10 +39,12 @@ class IdAssignment:
     history: pl.DataFrame  # HISTORY_SCHEMA rows for this run
 
 
+CONTACT_ID_PREFIX = "bizdev:contact:"
+
+
 def new_contact_id(seed: str) -> str:
     """A deterministic UUID for a contact first seen with `seed` as its lowest record_id."""
-    digest = hashlib.sha1(uuid.NAMESPACE_URL.bytes + f"bizdev:contact:{seed}".encode())
-    return str(uuid.UUID(bytes=digest.digest()[:16], version=5))
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, CONTACT_ID_PREFIX + seed))
 
 
 def assign_contact_ids(
@@ -140,14 +143,17 @@ def _fresh_ids(
     )
     taken = set(previous["contact_id"].drop_nulls().unique()) | set(retired_ids)
     taken |= set(kept["kept_id"])
-    ids = []
-    for seed in orphans["seed"]:
-        candidate, attempt = new_contact_id(seed), 0
-        while candidate in taken:
-            attempt += 1
-            candidate = new_contact_id(f"{seed}#{attempt}")
-        taken.add(candidate)
-        ids.append(candidate)
+    ids = uuid5_strings(CONTACT_ID_PREFIX, orphans["seed"])
+    if len(set(ids)) < len(ids) or not taken.isdisjoint(ids):
+        # Some ID was issued before: take the seeds in order, each trying seed#1, #2...
+        ids = []
+        for seed in orphans["seed"]:
+            candidate, attempt = new_contact_id(seed), 0
+            while candidate in taken:
+                attempt += 1
+                candidate = new_contact_id(f"{seed}#{attempt}")
+            taken.add(candidate)
+            ids.append(candidate)
     return pl.DataFrame(
         {
             "cluster_id": orphans["cluster_id"],

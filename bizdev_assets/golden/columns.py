@@ -60,4 +60,7 @@ GOLDEN_COLUMNS: dict[str, pl.DataType] = {
     "field_provenance": pl.String(),  # JSON object: field -> record_id it was taken from
     "first_seen_at": pl.Datetime("us"),  # min record_updated_at; null if no record has one
     "last_updated_at": pl.Datetime("us"),  # max record_updated_at
+    # build: what an incremental run compares (see golden/changes.py)
+    "built_at": pl.Datetime("us"),  # when this row was last (re)built
+    "rules_digest": pl.String(),  # of the survivorship rules and code that built it
 }

@@ -62,17 +62,14 @@ def adr_contacts(golden: pl.DataFrame, scores: pl.DataFrame) -> tuple[pl.DataFra
         pl.col("gdpr_consent").fill_null(False),
         *(pl.col(c).str.slice(0, n) for c, n in MAX_LENGTHS.items() if c != "phone"),
     ).with_columns(pl.col("phone").str.slice(0, MAX_LENGTHS["phone"]))
-    keeper = (
-        frame.filter(pl.col("email").is_not_null())
-        .sort(
-            ["quality_score", "record_count", "id"],
-            descending=[True, True, False],
-            nulls_last=True,
-        )
-        .unique("email", keep="first", maintain_order=True)
-        .select("id", pl.lit(True).alias("_keeps_email"))
-    )
-    frame = frame.join(keeper, on="id", how="left")
-    nulled = frame.filter(pl.col("email").is_not_null() & pl.col("_keeps_email").is_null()).height
-    frame = frame.with_columns(pl.when(pl.col("_keeps_email")).then(pl.col("email")).alias("email"))
-    return frame.select([pl.col(c).cast(t) for c, t in CONTACTS_COLUMNS.items()]).sort("id"), nulled
+    # Only an email several contacts hold has a keeper to choose.
+    email = pl.col("email")
+    shared = frame.filter(email.is_not_null() & email.is_duplicated())
+    keepers = shared.sort(
+        ["quality_score", "record_count", "id"], descending=[True, True, False], nulls_last=True
+    ).unique("email", keep="first", maintain_order=True)
+    others = shared.join(keepers, on="id", how="anti")["id"]
+    frame = frame.with_columns(pl.when(~pl.col("id").is_in(others.implode())).then(email))
+    return frame.select([pl.col(c).cast(t) for c, t in CONTACTS_COLUMNS.items()]).sort(
+        "id"
+    ), others.len()

@@ -13,20 +13,50 @@ ADR-013 `UNIQUE(email)` and is reported by an asset check rather than repaired h
 from __future__ import annotations
 
 import hashlib
-import uuid
-from collections.abc import Iterable
+import inspect
+import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import polars as pl
 
+import bizdev_assets.company_identity as company_identity_module
+import bizdev_assets.golden.columns as columns_module
+import bizdev_assets.golden.provenance as provenance_module
+import bizdev_assets.golden.rules as rules_module
 from bizdev_assets.company_identity import company_ids
 from bizdev_assets.golden.columns import GOLDEN_COLUMNS
+from bizdev_assets.golden.provenance import provenance_json
 from bizdev_assets.golden.rules import (
     CONSENT_FIELDS,
     FIELD_GROUPS,
     FieldGroup,
     SurvivorshipRules,
 )
+from bizdev_assets.uuid5 import uuid5_strings
+
+# The contacts_normalized columns survivorship reads.
+INPUT_COLUMNS = tuple(
+    sorted(
+        {f for g in FIELD_GROUPS for f in g.fields}
+        | set(CONSENT_FIELDS)
+        | {"record_id", "file_hash", "source_file", "source_type", "record_updated_at"}
+    )
+)
+
+
+def rules_digest(rules: SurvivorshipRules) -> str:
+    """A digest of the rules and of the code that applies them. Stored on every golden
+    row, so an incremental run can tell whether rows built earlier would come out the
+    same today; any edit to the rules or to this code forces a full rebuild. The verified
+    CRM feeds are left out: a feed is known before its records are read, and the set only
+    grows, so a new one changes the trust of no record already built."""
+    digest = hashlib.sha256(repr(replace(rules, verified_feeds=frozenset())).encode())
+    # company_identity too: every golden row carries the company_id it derives.
+    modules = (sys.modules[__name__], provenance_module, rules_module, columns_module)
+    for module in (*modules, company_identity_module):
+        digest.update(inspect.getsource(module).encode())
+    return digest.hexdigest()[:16]
 
 
 def build_golden_contacts(
@@ -35,55 +65,60 @@ def build_golden_contacts(
     rules: SurvivorshipRules,
     now: datetime | None = None,
 ) -> pl.DataFrame:
-    """One golden contact per cluster_id, with GOLDEN_COLUMNS, sorted by cluster_id.
+    """One golden contact per cluster_id, with GOLDEN_COLUMNS, sorted by cluster_id;
+    `built_at` is `now`.
 
     `now` caps recency: a record_updated_at or consent date after `now` is bad data and
     counts as undated when ranking (it still shows in first_seen_at/last_updated_at).
     A group with no candidate in the cluster leaves all its fields null.
     """
     now = _naive_utc(now or datetime.now(UTC))
-    base = _records_with_clusters(normalized, clusters).with_columns(
-        _trust=rules.trust_expr(),
-        _updated=pl.when(pl.col("record_updated_at") <= now).then(pl.col("record_updated_at")),
+    base = _records_with_clusters(normalized, clusters)
+    # Trust depends on the file alone: matched once per file, not once per record.
+    files = base.select("file_hash", "source_file", "source_type").unique()
+    base = base.join(
+        files.with_columns(_trust=rules.trust_expr()),
+        on=["file_hash", "source_file", "source_type"],
+        how="left",
+        nulls_equal=True,
+        maintain_order="left",
+    ).with_columns(
+        _updated=pl.when(pl.col("record_updated_at") <= now).then(pl.col("record_updated_at"))
     )
-    # A canonical row order, so the picks cannot depend on the order rows arrived in.
-    base = base.sort("_c", "record_id").with_row_index("_i")
     plans = [_pick(base.lazy(), g, rules.strategies[g.name]) for g in FIELD_GROUPS]
     *picks, golden = pl.collect_all(
         [*plans, _pick_consent(base.lazy(), now), _lineage(base.lazy())]
     )
 
-    for fields, pick in zip(
-        (*(g.fields for g in FIELD_GROUPS), CONSENT_FIELDS), picks, strict=True
-    ):
+    sources: dict[str, str] = {}  # field -> column of the record_id its group was taken from
+    groups = (*(g.fields for g in FIELD_GROUPS), CONSENT_FIELDS)
+    for n, (fields, pick) in enumerate(zip(groups, picks, strict=True)):
         taken = base.select(pl.col(*fields, "record_id").gather(pick["_i"]))
         won = taken.select(
             *(pl.when(pick["_candidate"]).then(pl.col(f)).alias(f) for f in fields),
-            *(
-                pl.when(pick["_candidate"] & pl.col(f).is_not_null())
-                .then(pl.col("record_id"))
-                .alias(f"_from_{f}")
-                for f in fields
-            ),
+            pl.when(pick["_candidate"]).then(pl.col("record_id")).alias(f"_from{n}"),
         )
         golden = golden.with_columns(won)
+        sources |= dict.fromkeys(fields, f"_from{n}")
+    del base, picks
 
-    provenance_fields = [f for f in GOLDEN_COLUMNS if f"_from_{f}" in golden.columns]
     golden = golden.with_columns(
         contact_id=_contact_ids(golden["cluster_id"], clusters),
         # The company's domain when the contact gives one, else its name key.
         company_id=company_ids(golden),
         gdpr_consent=pl.col("gdpr_consent").fill_null(False),
-        field_provenance=_provenance_json(provenance_fields),
+        # Taken before gdpr_consent is filled: an unstated consent has no provenance.
+        field_provenance=provenance_json(golden, sources),
+        built_at=pl.lit(now, pl.Datetime("us")),
+        rules_digest=pl.lit(rules_digest(rules)),
     )
     return golden.select(pl.col(name).cast(dtype) for name, dtype in GOLDEN_COLUMNS.items())
 
 
 def _records_with_clusters(normalized: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame:
-    """Normalized records joined to their cluster_id, with `_c`: the cluster's dense rank."""
-    needed = {f for g in FIELD_GROUPS for f in g.fields} | set(CONSENT_FIELDS)
-    needed |= {"record_id", "file_hash", "source_file", "source_type", "record_updated_at"}
-    missing = sorted(needed - set(normalized.columns))
+    """Normalized records joined to their cluster_id, sorted by cluster_id and record_id,
+    with `_c` (the cluster's rank), `_size` (its records) and `_i` (the row's index)."""
+    missing = sorted(set(INPUT_COLUMNS) - set(normalized.columns))
     if missing:
         raise ValueError(f"contacts_normalized lacks columns {missing}; see NORMALIZED_COLUMNS")
     missing = sorted({"record_id", "cluster_id"} - set(clusters.columns))
@@ -97,7 +132,7 @@ def _records_with_clusters(normalized: pl.DataFrame, clusters: pl.DataFrame) -> 
             raise ValueError(
                 f"{name} has {len(dupes)} duplicated record_id(s), e.g. {dupes.head(5).to_list()}"
             )
-    joined = normalized.select(sorted(needed)).join(
+    joined = normalized.select(INPUT_COLUMNS).join(
         clusters.select("record_id", "cluster_id"), on="record_id", how="left"
     )
     orphans = joined.filter(pl.col("cluster_id").is_null())["record_id"].sort()
@@ -112,9 +147,12 @@ def _records_with_clusters(normalized: pl.DataFrame, clusters: pl.DataFrame) -> 
             f"{extra.height} clustered record_id(s) are not in contacts_normalized, e.g. "
             f"{extra['record_id'].sort().head(5).to_list()}"
         )
-    return joined.with_columns(
-        _c=pl.col("cluster_id").rank("dense"),
-        _size=pl.len().over("cluster_id"),
+    # A canonical row order, so the picks cannot depend on the order rows arrived in.
+    return (
+        joined.sort("cluster_id", "record_id")
+        .with_columns(_c=pl.col("cluster_id").rle_id())
+        .with_columns(_size=pl.len().over("_c"))
+        .with_row_index("_i")
     )
 
 
@@ -204,43 +242,12 @@ def _lineage(base: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def _provenance_json(fields: list[str]) -> pl.Expr:
-    """JSON object field -> record_id, for the fields that have a value."""
-
-    def quoted(col: str) -> pl.Expr:
-        escaped = pl.col(col).str.replace_all("\\", "\\\\", literal=True)
-        return escaped.str.replace_all('"', '\\"', literal=True)
-
-    pieces = [pl.concat_str(pl.lit(f'"{f}":"'), quoted(f"_from_{f}"), pl.lit('"')) for f in fields]
-    return pl.concat_str(
-        [pl.lit("{"), pl.concat_str(pieces, separator=",", ignore_nulls=True), pl.lit("}")]
-    )
-
-
 def _contact_ids(cluster_ids: pl.Series, clusters: pl.DataFrame) -> pl.Series:
     """The stable contact_id the clustering step assigned, else one derived from cluster_id."""
     if "contact_id" not in clusters.columns:
-        return pl.Series(_uuid5_strings("bizdev:", cluster_ids), dtype=pl.String)
+        return pl.Series(uuid5_strings("bizdev:", cluster_ids), dtype=pl.String)
     ids = clusters.select("cluster_id", "contact_id").unique("cluster_id")
     return cluster_ids.to_frame().join(ids, on="cluster_id", how="left")["contact_id"]
-
-
-def _uuid5_strings(prefix: str, names: Iterable[str | None]) -> list[str | None]:
-    """uuid5(NAMESPACE_URL, prefix + name) for many names, without uuid.uuid5's overhead."""
-    seed = hashlib.sha1(uuid.NAMESPACE_URL.bytes, usedforsecurity=False)
-    out: list[str | None] = []
-    for name in names:
-        if name is None:
-            out.append(None)
-            continue
-        digest = seed.copy()
-        digest.update((prefix + name).encode())
-        raw = bytearray(digest.digest()[:16])
-        raw[6] = (raw[6] & 0x0F) | 0x50  # version 5
-        raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
-        h = raw.hex()
-        out.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
-    return out
 
 
 def _naive_utc(moment: datetime) -> datetime:

@@ -14,7 +14,7 @@ import hashlib
 import json
 import traceback
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 import polars as pl
 
@@ -51,6 +51,7 @@ FILE_LOG_SCHEMA: dict[str, pl.DataType] = {
     "lines_rejected": pl.Int64(),
     "error": pl.String(),
     "warnings": pl.String(),  # JSON list
+    "landed_at": pl.Datetime("us"),  # the file's modification time: ingestion latency starts here
     "ingested_at": pl.Datetime("us"),
     "normalized_at": pl.Datetime("us"),
 }
@@ -221,6 +222,7 @@ def file_log_row(
                 "lines_rejected": len(result.rejected_lines),
                 "error": result.error,
                 "warnings": json.dumps(_log_warnings(result), ensure_ascii=False),
+                "landed_at": landed_at(landing_file),
                 "ingested_at": ingested_at,
                 # A file with no rows has nothing to normalize: it is never left pending.
                 "normalized_at": None if result.error or rows_stored else ingested_at,
@@ -228,6 +230,11 @@ def file_log_row(
         ],
         schema=FILE_LOG_SCHEMA,
     )
+
+
+def landed_at(landing_file: LandingFile) -> datetime:
+    """When the file arrived (its modification time), naive UTC like every warehouse time."""
+    return datetime.fromtimestamp(landing_file.modified_ns / 1e9, UTC).replace(tzinfo=None)
 
 
 def _make_printable(result: FileReadResult) -> None:

@@ -15,7 +15,7 @@ import polars as pl
 from bizdev_assets.ingest.file_outcome import FILE_LOG_TABLE, RAW_TABLE
 from bizdev_assets.masking import mask_reason
 from bizdev_assets.metadata import markdown_table, table_metadata
-from bizdev_assets.normalize.batch import NormalizedBatch, normalize_batch
+from bizdev_assets.normalize.batch import BatchTotals, NormalizedBatch, normalize_batch
 from bizdev_assets.normalize.columns import (
     ADDED_COLUMNS,
     NORMALIZED_COLUMNS,
@@ -28,13 +28,21 @@ CONTRACT_CHECK = "pandera_contract"
 RECONCILIATION_CHECK = "raw_rows_reconcile"
 
 
-def pending_raw_rows(warehouse: Warehouse) -> pl.DataFrame:
-    """Raw rows of files that have been ingested but not yet normalized."""
+def pending_files(warehouse: Warehouse) -> list[str]:
+    """Hashes of the files that have been ingested but not yet normalized."""
     if not warehouse.table_exists(FILE_LOG_TABLE):
-        return pl.DataFrame()
+        return []
     return warehouse.query(
-        f"select r.* from {RAW_TABLE} r join {FILE_LOG_TABLE} f using (file_hash) "
-        "where f.normalized_at is null order by r.source_file, r.source_sheet, r.source_row"
+        f"select file_hash from {FILE_LOG_TABLE} where normalized_at is null "
+        f"and file_hash in (select file_hash from {RAW_TABLE}) order by source_file, file_hash"
+    )["file_hash"].to_list()
+
+
+def pending_raw_rows(warehouse: Warehouse, file_hash: str) -> pl.DataFrame:
+    """The raw rows of one file, in file order."""
+    return warehouse.query(
+        f"select * from {RAW_TABLE} where file_hash = ? order by source_sheet, source_row",
+        [file_hash],
     )
 
 
@@ -78,52 +86,65 @@ def contacts_normalized(context: dg.AssetExecutionContext, warehouse: Warehouse)
     # A table an older version made gets the columns added since (null for its rows),
     # even on a run with nothing new: the dedup stage reads them.
     warehouse.append_many({}, sql_after=[(sql, []) for sql in missing_column_statements()])
-    raw = pending_raw_rows(warehouse)
-    batch = normalize_batch(raw)
-    if raw.is_empty():
+    # One file at a time, each stored with its `normalized_at` before the next is read:
+    # memory follows the largest file, not the whole drop.
+    files, totals = pending_files(warehouse), BatchTotals()
+    for file_hash in files:
+        batch = normalize_batch(pending_raw_rows(warehouse, file_hash))
+        if batch.file_hashes:
+            _store(warehouse, batch, datetime.now(UTC).replace(tzinfo=None))
+        totals.add(batch)
+        del batch
+    if not files:
         context.log.info("no new raw rows to normalize")
         if not warehouse.table_exists(NORMALIZED_TABLE):
             # Downstream assets read these tables: create them empty on a first run
             # whose files were all rejected.
+            empty = normalize_batch(pl.DataFrame())
             warehouse.append_many(
                 {
-                    NORMALIZED_TABLE: batch.normalized,
-                    QUARANTINE_TABLE: batch.quarantined.with_columns(
+                    NORMALIZED_TABLE: empty.normalized,
+                    QUARANTINE_TABLE: empty.quarantined.with_columns(
                         pl.lit(None, pl.Datetime("us")).alias("quarantined_at")
                     ),
                 }
             )
-    elif batch.failures:
+    if totals.failures:
         context.log.error(
-            f"{len(batch.held_back)} file(s) break the contract and stay pending: "
-            + "; ".join(f"{f}: {mask_reason(msgs[0])}" for f, msgs in batch.failures.items())
+            f"{len(totals.failures)} file(s) break the contract and stay pending: "
+            + "; ".join(f"{f}: {mask_reason(msgs[0])}" for f, msgs in totals.failures.items())
         )
-    if batch.file_hashes:
-        _store(warehouse, batch, datetime.now(UTC).replace(tzinfo=None))
+    if totals.normalized or totals.quarantined:
         context.log.info(
-            f"normalized {batch.normalized.height} rows, "
-            f"quarantined {batch.quarantined.height} rows"
+            f"normalized {totals.normalized} rows, quarantined {totals.quarantined} rows"
         )
-    yield _contract_check(batch)
+    yield _contract_check(totals)
     yield _reconciliation(warehouse)
+    normalized, quarantined = totals.previews or [pl.DataFrame(), pl.DataFrame()]
     yield dg.MaterializeResult(
         asset_key=NORMALIZED_TABLE,
         metadata=table_metadata(
-            batch.normalized,
+            normalized,
             warehouse.row_count(NORMALIZED_TABLE),
             ["record_id", "full_name", "email", "phone", "company", "country"],
         )
-        if not batch.normalized.is_empty()
+        | {"rows_this_run": dg.MetadataValue.int(totals.normalized)}
+        if totals.normalized
         else {"dagster/row_count": warehouse.row_count(NORMALIZED_TABLE), "rows_this_run": 0},
     )
     yield dg.MaterializeResult(
         asset_key=QUARANTINE_TABLE,
-        metadata=table_metadata(
-            batch.quarantined,
-            warehouse.row_count(QUARANTINE_TABLE),
-            ["source_file", "source_row", "reason"],
+        metadata=(
+            table_metadata(
+                quarantined,
+                warehouse.row_count(QUARANTINE_TABLE),
+                ["source_file", "source_row", "reason"],
+            )
+            if totals.quarantined
+            else {"dagster/row_count": warehouse.row_count(QUARANTINE_TABLE)}
         )
-        | _reasons(batch.quarantined),
+        | {"rows_this_run": dg.MetadataValue.int(totals.quarantined)}
+        | _reasons(totals.reasons),
     )
 
 
@@ -156,17 +177,17 @@ def missing_column_statements() -> list[str]:
     ]
 
 
-def _contract_check(batch: NormalizedBatch) -> dg.AssetCheckResult:
+def _contract_check(totals: BatchTotals) -> dg.AssetCheckResult:
     # Files that break the contract are held back (never stored), and a broken contract
     # blocks downstream (docs/pipeline.md): ERROR, so the blocking check stops the run.
-    failures = batch.failures
+    failures = totals.failures
     return dg.AssetCheckResult(
         check_name=CONTRACT_CHECK,
         asset_key=NORMALIZED_TABLE,
         passed=not failures,
         severity=dg.AssetCheckSeverity.ERROR,
         metadata={
-            "rows_stored": batch.normalized.height,
+            "rows_stored": totals.normalized,
             "files_held_back": ", ".join(failures),
             "failures": "\n".join(
                 f"{f}: {mask_reason(m)}" for f, msgs in failures.items() for m in msgs[:5]
@@ -175,10 +196,10 @@ def _contract_check(batch: NormalizedBatch) -> dg.AssetCheckResult:
     )
 
 
-def _reasons(quarantined: pl.DataFrame) -> dict[str, dg.MetadataValue]:
-    if quarantined.is_empty():
+def _reasons(counts: list[pl.DataFrame]) -> dict[str, dg.MetadataValue]:
+    by_reason = pl.concat(counts) if counts else pl.DataFrame()
+    if by_reason.is_empty():
         return {}
-    by_reason = quarantined.group_by("reason").len("rows")
     masked = by_reason.with_columns(pl.col("reason").map_elements(mask_reason, pl.String))
     counts = masked.group_by("reason").agg(pl.sum("rows")).sort("rows", descending=True).head(10)
     return {"reasons": dg.MetadataValue.md(markdown_table(counts))}

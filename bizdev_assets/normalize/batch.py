@@ -10,7 +10,7 @@ told which contract rule it broke.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -18,6 +18,8 @@ from bizdev_assets.ingest.canonical import RAW_COLUMNS
 from bizdev_assets.normalize.columns import NORMALIZED_COLUMNS, QUARANTINE_COLUMNS
 from bizdev_assets.normalize.contacts import normalize_contacts
 from bizdev_assets.normalize.schema import validate_normalized
+
+CHUNK_ROWS = 250_000
 
 
 @dataclass(frozen=True)
@@ -53,11 +55,39 @@ def normalize_batch(raw: pl.DataFrame) -> NormalizedBatch:
 
 def split_batch(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Raw rows -> (normalized, quarantined): unreadable lines and unusable rows go to
-    quarantine, every other row is normalized."""
+    quarantine, every other row is normalized, CHUNK_ROWS at a time (every rule is a
+    rule on one row, so chunks change no result; the memory they need stays bounded)."""
     readable = raw.filter(pl.col("read_error").is_null()).select(RAW_COLUMNS)
-    normalized, quarantined = normalize_contacts(readable)
+    chunks = [normalize_contacts(c) for c in readable.iter_slices(CHUNK_ROWS)]
+    normalized, quarantined = normalize_contacts(readable) if not chunks else chunks[0]
+    if len(chunks) > 1:
+        normalized = pl.concat([n for n, _ in chunks])
+        quarantined = pl.concat([q for _, q in chunks])
     quarantined = pl.concat([quarantine_unreadable(raw), quarantined.cast(QUARANTINE_COLUMNS)])
     return normalized, quarantined
+
+
+@dataclass
+class BatchTotals:
+    """What the batches of one run (one per file) stored, added up as they come, for the
+    checks and the metadata: the batches themselves are not kept."""
+
+    normalized: int = 0
+    quarantined: int = 0
+    failures: dict[str, list[str]] = field(default_factory=dict)
+    previews: list[pl.DataFrame] = field(default_factory=list)  # first rows of each kind
+    reasons: list[pl.DataFrame] = field(default_factory=list)  # reason, rows
+
+    def add(self, batch: NormalizedBatch) -> None:
+        self.normalized += batch.normalized.height
+        self.quarantined += batch.quarantined.height
+        self.failures |= batch.failures
+        if not self.previews:  # copies: a slice would keep the whole batch in memory
+            self.previews = [
+                pl.DataFrame(f.head(5).rows(), schema=f.schema, orient="row")
+                for f in (batch.normalized, batch.quarantined)
+            ]
+        self.reasons.append(batch.quarantined.group_by("reason").len("rows"))
 
 
 def quarantine_unreadable(raw: pl.DataFrame) -> pl.DataFrame:

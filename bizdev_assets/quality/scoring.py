@@ -7,11 +7,15 @@ are documented in weights.yaml next to the numbers that tune them.
 
 from __future__ import annotations
 
+import hashlib
+import inspect
+import sys
 from datetime import UTC, datetime
 
 import phonenumbers
 import polars as pl
 
+import bizdev_assets.quality.weights as weights_module
 from bizdev_assets.quality.weights import COMPONENTS, QualityWeights
 
 SCORES_TABLE = "contact_quality_scores"
@@ -20,7 +24,18 @@ SCORE_COLUMNS: dict[str, pl.DataType] = {
     "quality_score": pl.Decimal(3, 2),
     **{component: pl.Float64() for component in COMPONENTS},
     "quality_notes": pl.String(),  # "; "-joined reasons points were lost, null when none
+    # what an incremental run compares (see quality/changes.py)
+    "golden_built_at": pl.Datetime("us"),  # built_at of the golden row scored
+    "scored_at": pl.Datetime("us"),  # the moment freshness was measured at
+    "weights_digest": pl.String(),  # of the weights and the code that scored
 }
+# The golden_contacts columns scoring reads.
+INPUT_COLUMNS = (
+    "contact_id", "email", "email_valid", "email_domain", "is_free_email", "is_role_email",
+    "is_disposable_email", "first_name", "last_name", "full_name", "name_key", "company",
+    "company_key", "title", "phone", "phone_valid", "mobile", "mobile_valid", "country",
+    "website_domain", "last_updated_at", "built_at",
+)  # fmt: skip
 BUCKETS = tuple(f"{i / 10:.1f}-{(i + 1) / 10:.1f}" for i in range(10))
 
 # Country-code TLDs commonly used by companies anywhere, so they say nothing about country.
@@ -68,14 +83,9 @@ TLD_COUNTRIES = {region.lower(): region for region in CALLING_CODES} | {"uk": "G
 def score_contacts(
     golden: pl.DataFrame, weights: QualityWeights, now: datetime | None = None
 ) -> pl.DataFrame:
-    """One row per golden contact: contact_id, quality_score, the components, quality_notes."""
-    needed = {
-        "contact_id", "email", "email_valid", "email_domain", "is_free_email", "is_role_email",
-        "is_disposable_email", "first_name", "last_name", "full_name", "name_key", "company",
-        "company_key", "title", "phone", "phone_valid", "mobile", "mobile_valid", "country",
-        "website_domain", "last_updated_at",
-    }  # fmt: skip
-    missing = sorted(needed - set(golden.columns))
+    """One row per golden contact: contact_id, quality_score, the components,
+    quality_notes, and what they were computed from (SCORE_COLUMNS)."""
+    missing = sorted(set(INPUT_COLUMNS) - {"built_at"} - set(golden.columns))
     if missing:
         raise ValueError(f"golden contacts lack columns {missing}; see GOLDEN_COLUMNS")
     now = now or datetime.now(UTC)
@@ -99,7 +109,22 @@ def score_contacts(
         total.clip(0, 1).round(2).cast(pl.Decimal(3, 2)).alias("quality_score"),
         *(pl.col(name).cast(pl.Float64) for name in COMPONENTS),
         pl.when(joined_notes != "").then(joined_notes).alias("quality_notes"),
+        (pl.col("built_at") if "built_at" in golden.columns else pl.lit(None))
+        .cast(pl.Datetime("us"))
+        .alias("golden_built_at"),
+        pl.lit(now, pl.Datetime("us")).alias("scored_at"),
+        pl.lit(weights_digest(weights)).alias("weights_digest"),
     )
+
+
+def weights_digest(weights: QualityWeights) -> str:
+    """A digest of the weights and of the code that applies them. Stored on every score,
+    so an incremental run can tell whether scores computed earlier still hold; any edit
+    to the weights or to this code forces a full re-score."""
+    digest = hashlib.sha256(repr(weights).encode())
+    for module in (sys.modules[__name__], weights_module):
+        digest.update(inspect.getsource(module).encode())
+    return digest.hexdigest()[:16]
 
 
 def score_distribution(scores: pl.DataFrame) -> dict[str, int]:

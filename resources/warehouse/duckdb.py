@@ -10,7 +10,7 @@ for a moment: a connection refused for that lock is tried again for up to
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,13 +76,39 @@ class DuckDBWarehouse(Warehouse):
     lock_wait_seconds: float = 10.0
 
     _upgraded: bool = PrivateAttr(default=False)
+    _session: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
 
     @property
     def location(self) -> str:
         return str(Path(self.path).resolve())
 
     @contextmanager
+    def session(self) -> Iterator[None]:
+        """Every call inside shares one connection: opening the file costs tens of
+        milliseconds once it holds a million rows, and an asset makes a dozen calls.
+        Other processes wait for the file until the session ends, as they do for a
+        write; DuckDB's cache of the file is freed when it ends."""
+        if self._session is not None:
+            yield
+            return
+        with self._open() as con:
+            self._session = con
+            try:
+                yield
+            finally:
+                self._session = None
+
+    @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The session's connection, else a new one closed after use."""
+        if self._session is not None:
+            yield self._session
+            return
+        with self._open() as con:
+            yield con
+
+    @contextmanager
+    def _open(self) -> Iterator[duckdb.DuckDBPyConnection]:
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         con = connect_waiting(self.path, self.lock_wait_seconds)
         try:
@@ -159,20 +185,90 @@ class DuckDBWarehouse(Warehouse):
         *,
         replace: Mapping[str, pl.DataFrame] | None = None,
         append: Mapping[str, pl.DataFrame] | None = None,
+        replace_rows: Mapping[str, tuple[pl.DataFrame, str]] | None = None,
     ) -> None:
-        """Replace some tables and append to others in one transaction (all or nothing)."""
-        replace, append = writes_by_table(replace, append)
+        """Replace some tables, rewrite rows of others and append to others in one
+        transaction (all or nothing)."""
+        replace, append, rows = writes_by_table(replace, append, replace_rows)
         with self.connect() as con:
             con.execute("begin")
             try:
                 for table, frame in replace.items():
                     self._replace(con, table, frame)
+                for table, (frame, key) in rows.items():
+                    if _exists(con, table):
+                        _delete_keys(con, table, key, frame[key].cast(pl.String).to_list())
+                    self._append(con, table, frame)
                 for table, frame in append.items():
                     self._append(con, table, frame)
             except Exception:
                 con.execute("rollback")
                 raise
             con.execute("commit")
+
+    def replace_rows(
+        self, table: str, frame: pl.DataFrame, key: str, remove: Sequence[str] = ()
+    ) -> None:
+        """Delete the rows whose `key` is in `frame` or in `remove`, then append `frame`;
+        one transaction."""
+        self.write_parts(table, [frame], key, remove)
+
+    def write_parts(
+        self,
+        table: str,
+        parts: Iterable[pl.DataFrame],
+        key: str | None = None,
+        remove: Sequence[str] = (),
+    ) -> int:
+        """Frames made one after another written in one transaction; see Warehouse.
+
+        DuckDB keeps what a transaction has appended in memory until it commits, so a
+        whole-table write goes to a side table, committed part by part, which one
+        transaction then puts in the table's place (a failure drops it; so does the next
+        write, should a crash have left it)."""
+        name = check_identifier(table)
+        if key is None:
+            return self._write_aside(name, parts)
+        column, written = check_identifier(key), 0
+        with self.connect() as con:
+            con.execute("begin")
+            try:
+                exists = _exists(con, name)
+                if exists and remove:
+                    _delete_keys(con, name, column, remove)
+                for frame in parts:
+                    if exists:
+                        _delete_keys(con, name, column, frame[column].cast(pl.String).to_list())
+                    self._append(con, name, frame)
+                    exists, written = True, written + frame.height
+            except Exception:
+                con.execute("rollback")
+                raise
+            con.execute("commit")
+        return written
+
+    def _write_aside(self, name: str, parts: Iterable[pl.DataFrame]) -> int:
+        aside, written = check_identifier(f"{name}__parts"), 0
+        with self.connect() as con:
+            con.execute(f"drop table if exists {aside}")
+            try:
+                for n, frame in enumerate(parts):  # each part its own transaction
+                    (self._replace if n == 0 else self._append)(con, aside, frame)
+                    written += frame.height
+                if not _exists(con, aside):
+                    raise ValueError(f"write_parts: no part to replace {name} with")
+                con.execute("begin")
+                try:
+                    con.execute(f"drop table if exists {name}")
+                    con.execute(f"alter table {aside} rename to {name}")
+                except Exception:
+                    con.execute("rollback")
+                    raise
+                con.execute("commit")
+            except Exception:
+                con.execute(f"drop table if exists {aside}")
+                raise
+        return written
 
     def upsert(
         self,
@@ -182,9 +278,11 @@ class DuckDBWarehouse(Warehouse):
         preserve: tuple[str, ...] = ("created_at",),
         *,
         delete_missing: bool = False,
+        delete: Sequence[str] = (),
     ) -> UpsertResult:
         """Insert new keys, update changed rows (`updated_at` = now), keep `preserve` columns;
-        with `delete_missing`, delete the rows whose key is not in `frame`. One transaction."""
+        with `delete_missing`, delete the rows whose key is not in `frame`; first delete the
+        rows whose (one-column) key is in `delete`. One transaction."""
         name = check_identifier(table)
         if name in MIGRATED_TABLES:
             self.create_adr_tables()
@@ -208,9 +306,9 @@ class DuckDBWarehouse(Warehouse):
                     _add_missing_columns(con, name, managed)
                 table_columns = set(_columns(con, name))
                 changed = " or ".join(f't."{c}" is distinct from s."{c}"' for c in values)
-                deleted = 0
+                deleted = _delete_keys(con, name, key[0], delete) if delete else 0
                 if delete_missing:
-                    deleted = con.execute(
+                    deleted += con.execute(
                         f"delete from {name} t where not exists "
                         f"(select 1 from incoming s where {on_key})"
                     ).fetchall()[0][0]
@@ -295,6 +393,18 @@ def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
             "select 1 from information_schema.tables where table_name = ?", [name]
         ).fetchall()
     )
+
+
+def _delete_keys(
+    con: duckdb.DuckDBPyConnection, name: str, column: str, keys: Sequence[str]
+) -> int:
+    """Delete the rows whose `column` (compared as text) is one of `keys`; how many."""
+    con.register("_gone", pl.DataFrame({"key": list(keys)}, schema={"key": pl.String}))
+    deleted = con.execute(
+        f'delete from {name} where cast("{column}" as varchar) in (select key from _gone)'
+    ).fetchall()[0][0]
+    con.unregister("_gone")
+    return deleted
 
 
 def _add_missing_columns(

@@ -70,6 +70,23 @@ def append_frame(conn: psycopg.Connection, name: str, frame: pl.DataFrame) -> No
         create_indexes(conn, name, frame)
 
 
+def delete_keys(conn: psycopg.Connection, name: str, column: str, keys: Sequence[str]) -> int:
+    """Delete the rows whose `column` is one of `keys` (text, cast to the column's type
+    so its index serves the lookup); how many."""
+    conn.execute("drop table if exists _gone")
+    conn.execute(
+        pgsql.SQL(
+            "create temp table _gone on commit drop as select {c} from {t} with no data"
+        ).format(c=ident(column), t=ident(name))
+    )
+    copy_in(conn, "_gone", pl.DataFrame({column: list(keys)}, schema={column: pl.String}))
+    return conn.execute(
+        pgsql.SQL("delete from {t} t using _gone g where t.{c} = g.{c}").format(
+            t=ident(name), c=ident(column)
+        )
+    ).rowcount
+
+
 def copy_in(conn: psycopg.Connection, name: str, frame: pl.DataFrame) -> None:
     statement = pgsql.SQL("copy {} ({}) from stdin (format csv)").format(
         ident(name), idents(frame.columns)

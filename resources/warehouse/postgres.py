@@ -11,7 +11,7 @@ that left, in one transaction. The ADR-013 tables belong to the migrations
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -27,6 +27,7 @@ from resources.warehouse.migrations import current_revision, head_revision, upgr
 from resources.warehouse.pg_copy import (
     append_frame,
     copy_out,
+    delete_keys,
     distinct,
     merge_from_stage,
     replace_frame,
@@ -227,23 +228,65 @@ class PostgresWarehouse(Warehouse):
         *,
         replace: Mapping[str, pl.DataFrame] | None = None,
         append: Mapping[str, pl.DataFrame] | None = None,
+        replace_rows: Mapping[str, tuple[pl.DataFrame, str]] | None = None,
     ) -> None:
-        """Replace some tables and append to others in one transaction (all or nothing).
-        No table is dropped, so views on them keep working."""
-        replace, append = writes_by_table(replace, append)
+        """Replace some tables, rewrite rows of others and append to others in one
+        transaction (all or nothing). No table is dropped, so views on them keep working."""
+        replace, append, rows = writes_by_table(replace, append, replace_rows)
         # Refused before connecting: a frame that can never be written costs no round trip.
         for name, frame in replace.items():
             refuse_migrated(name, "replace_table")
             declared = schema_for(name).primary_key
             if declared and set(declared) <= set(frame.columns):
                 check_key(name, frame, declared)
-        for name in append:
+        for name in [*append, *rows]:
             refuse_migrated(name, "append_rows")
         with self.connect() as conn:
             for name, frame in replace.items():
                 replace_frame(conn, name, frame)
+            for name, (frame, key) in rows.items():
+                if table_in_catalog(conn, name):
+                    delete_keys(conn, name, key, frame[key].cast(pl.String).to_list())
+                append_frame(conn, name, frame)
             for name, frame in append.items():
                 append_frame(conn, name, frame)
+
+    def replace_rows(
+        self, table: str, frame: pl.DataFrame, key: str, remove: Sequence[str] = ()
+    ) -> None:
+        """Delete the rows whose `key` is in `frame` or in `remove`, then append `frame`;
+        one transaction."""
+        self.write_parts(table, [frame], key, remove)
+
+    def write_parts(
+        self,
+        table: str,
+        parts: Iterable[pl.DataFrame],
+        key: str | None = None,
+        remove: Sequence[str] = (),
+    ) -> int:
+        """Frames made one after another written in one transaction; see Warehouse. The
+        table is kept (views on it keep working): a whole-table write deletes its rows
+        first."""
+        name = check_identifier(table)
+        refuse_migrated(name, "write_parts")
+        column = check_identifier(key) if key is not None else None
+        written = 0
+        with self.connect() as conn:
+            exists = table_in_catalog(conn, name)
+            if column is not None and exists and remove:
+                delete_keys(conn, name, column, list(remove))
+            for n, frame in enumerate(parts):
+                if exists and column is None and n == 0:
+                    add_missing_columns(conn, name, frame)
+                    conn.execute(pgsql.SQL("delete from {}").format(ident(name)))
+                elif exists and column is not None:
+                    delete_keys(conn, name, column, frame[column].cast(pl.String).to_list())
+                append_frame(conn, name, frame)
+                exists, written = True, written + frame.height
+            if column is None and not exists:
+                raise ValueError(f"write_parts: no part to replace {name} with")
+        return written
 
     def upsert(
         self,
@@ -253,9 +296,11 @@ class PostgresWarehouse(Warehouse):
         preserve: tuple[str, ...] = ("created_at",),
         *,
         delete_missing: bool = False,
+        delete: Sequence[str] = (),
     ) -> UpsertResult:
         """Insert new keys, update changed rows (`updated_at` = now), keep `preserve` columns;
-        with `delete_missing`, delete the rows whose key is not in `frame`. One transaction."""
+        with `delete_missing`, delete the rows whose key is not in `frame`; first delete the
+        rows whose (one-column) key is in `delete`. One transaction."""
         name = check_identifier(table)
         managed = {*preserve, "updated_at"}
         frame = frame.select([c for c in frame.columns if c not in managed])
@@ -268,11 +313,11 @@ class PostgresWarehouse(Warehouse):
                 create_indexes(conn, name, frame)
             elif name not in MIGRATED_TABLES:
                 add_missing_columns(conn, name, frame)
+            deleted = delete_keys(conn, name, key[0], delete) if delete else 0
             stage(conn, name, frame)
             on = join_on(key)
-            deleted = 0
             if delete_missing:
-                deleted = conn.execute(
+                deleted += conn.execute(
                     pgsql.SQL(
                         "delete from {t} t where not exists (select 1 from _stage s where {on})"
                     ).format(t=ident(name), on=on)
