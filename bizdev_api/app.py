@@ -26,6 +26,7 @@ from bizdev_api import admin, metrics
 from bizdev_api.auth import Authenticator
 from bizdev_api.body import BodyLimit
 from bizdev_api.errors import install_error_handlers
+from bizdev_api.gdpr import router as gdpr_router
 from bizdev_api.intake import routes as intake
 from bizdev_api.intake.compactor import Compactor
 from bizdev_api.intake.spool import SpoolWriter, recover
@@ -145,6 +146,7 @@ def create_app(
     for module in (intake, webhooks, reads, graphql_route, admin, metrics):
         app.include_router(module.router)
     app.include_router(outreach_router)
+    app.include_router(gdpr_router)
     app.add_middleware(BodyLimit, limit_for=_limits(api))
     app.add_middleware(RequestMetrics, metrics=services.metrics)
     return app

@@ -25,6 +25,7 @@ SCOPES = {
     "contacts:read": "GET /v1/contacts, /graphql (names, emails and phones masked)",
     "contacts:read:pii": "with contacts:read: names, emails and phones unmasked",
     "workflows:trigger": "POST /v1/outreach/*",
+    "gdpr:erase": "POST /v1/gdpr/erase, GET /v1/gdpr/requests/* (docs/gdpr.md)",
     "admin": "everything, and /v1/admin/api-keys",
 }
 _TTL = re.compile(r"^(\d+)\s*([smhd]?)$")

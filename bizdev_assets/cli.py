@@ -19,6 +19,7 @@ from bizdev_assets.dedup.commands import explain, review_app
 from bizdev_assets.definitions import ASSETS, build_definitions
 from bizdev_assets.demo.generator import generate_demo
 from bizdev_assets.enrichment import ENRICHMENT_STEPS
+from bizdev_assets.gdpr.commands import audit_app, gdpr_app
 from bizdev_assets.observability import commands as observability
 from bizdev_assets.outreach import commands as outreach
 from bizdev_assets.outreach.assets import OUTREACH_ASSETS
@@ -36,6 +37,8 @@ app.command("explain")(explain)
 db_app = typer.Typer(help="The warehouse schema (ADR-013 tables).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(crm_app, name="crm")
+app.add_typer(gdpr_app, name="gdpr")
+app.add_typer(audit_app, name="audit")
 app.add_typer(api_app, name="api")
 outreach.register(app)  # bizdev outreach enroll|pause|resume|status|event, outreach-worker
 observability.register(  # bizdev metrics

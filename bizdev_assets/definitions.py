@@ -12,6 +12,7 @@ from bizdev_assets.crm.assets import CRM_ASSETS
 from bizdev_assets.dedup.assets import contact_clusters, contact_match_model
 from bizdev_assets.dedup.drift import match_model_fresh
 from bizdev_assets.enrichment import ENRICHMENT_ASSETS
+from bizdev_assets.gdpr.assets import GDPR_ASSETS
 from bizdev_assets.golden.assets import contacts, golden_contacts
 from bizdev_assets.ingest.assets import raw_contact_files
 from bizdev_assets.normalize.assets import contacts_normalized
@@ -22,6 +23,12 @@ from bizdev_assets.quality.assets import contact_quality_scores
 from jobs.contacts import contact_model_training, contacts_refresh
 from jobs.crm import crm_pull, crm_sync, crm_sync_schedule
 from jobs.enrichment import ENRICHMENT_JOBS, ENRICHMENT_SCHEDULES
+from jobs.gdpr import (
+    gdpr_erasure_retry,
+    gdpr_erasure_retry_schedule,
+    gdpr_retention,
+    gdpr_retention_schedule,
+)
 from jobs.observability import slo_checks, slo_schedule
 from jobs.outreach import outreach_refresh, outreach_schedule
 from resources.error_reporting import init_error_reporting
@@ -43,6 +50,7 @@ ASSETS = [
     *CRM_ASSETS,
     *ENRICHMENT_ASSETS,
     *OUTREACH_ASSETS,  # leads and outreach groups (docs/outreach.md)
+    *GDPR_ASSETS,  # erasure requests retried, SLA checked (docs/gdpr.md)
 ]
 
 
@@ -56,9 +64,18 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             crm_pull,
             *ENRICHMENT_JOBS,
             outreach_refresh,
+            gdpr_erasure_retry,
+            gdpr_retention,
             slo_checks,
         ],
-        schedules=[crm_sync_schedule, *ENRICHMENT_SCHEDULES, outreach_schedule, slo_schedule],
+        schedules=[
+            crm_sync_schedule,
+            *ENRICHMENT_SCHEDULES,
+            outreach_schedule,
+            gdpr_erasure_retry_schedule,
+            gdpr_retention_schedule,
+            slo_schedule,
+        ],
         asset_checks=[match_model_fresh, *SLO_CHECKS, *GX_CHECKS],  # docs/observability.md
         sensors=[
             landing_file_sensor,

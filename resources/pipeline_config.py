@@ -10,6 +10,8 @@ of the rules themselves.
 
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
 
 import dagster as dg
@@ -29,6 +31,24 @@ class PipelineConfig(dg.ConfigurableResource):
     survivorship_rules: str | None = None
     quality_weights: str | None = None
     ingest_limits: IngestLimits = IngestLimits()
+    # GDPR suppression list: the HMAC secret (BIZDEV_GDPR_HMAC_KEY), else a key file made
+    # on first use (the embedded default needs no setting; docs/gdpr.md).
+    gdpr_hmac_key: str | None = None
+    gdpr_key_file: str = "./data/gdpr/hmac.key"
+    retention_policy: str | None = None  # YAML of retention periods; None = shipped default
+
+    def gdpr_secret(self) -> bytes:
+        """The suppression list's HMAC key: the setting, else the key file (created with
+        a random key, readable by its owner only, the first time it is needed)."""
+        if self.gdpr_hmac_key:
+            return self.gdpr_hmac_key.encode()
+        path = Path(self.gdpr_key_file)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_hex(32))
+        return path.read_text().strip().encode()
 
     def header_overrides_path(self) -> Path | None:
         return _path(self.header_overrides)

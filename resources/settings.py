@@ -160,6 +160,10 @@ class Settings:
     crm_backoff_seconds: float = 1.0  # first wait after a 429 / 5xx; doubles per retry
     # Ingest limits (docs/settings.md): limit name -> value, only those set; None = default.
     ingest_limits: dict[str, float] | None = None
+    # GDPR (docs/gdpr.md): the suppression list's HMAC secret, else a generated key file.
+    gdpr_hmac_key: str | None = None
+    gdpr_key_file: str = "./data/gdpr/hmac.key"
+    retention_policy: str | None = None  # YAML of retention periods (docs/gdpr.md)
     # Transport security (docs/settings.md, docs/production.md).
     allow_insecure_http: bool = False  # http:// CRM API bases, for local test servers only
     warehouse_sslmode: str | None = None  # libpq sslmode for Postgres; None = the URL's own
@@ -227,6 +231,9 @@ class Settings:
             crm_lookback_minutes=float(env.get("BIZDEV_CRM_LOOKBACK_MINUTES") or 5),
             crm_backoff_seconds=float(env.get("BIZDEV_CRM_BACKOFF_SECONDS") or 1),
             ingest_limits=_ingest_limits(env),
+            gdpr_hmac_key=_secret(env, "BIZDEV_GDPR_HMAC_KEY"),
+            gdpr_key_file=env.get("BIZDEV_GDPR_KEY_FILE") or "./data/gdpr/hmac.key",
+            retention_policy=env.get("BIZDEV_RETENTION") or None,
             allow_insecure_http=_flag(env, "BIZDEV_ALLOW_INSECURE_HTTP"),
             warehouse_sslmode=env.get("BIZDEV_WAREHOUSE_SSLMODE") or None,
             api=ApiSettings.from_env(env),
@@ -249,6 +256,9 @@ def build_resources(settings: Settings) -> dict[str, Any]:
             survivorship_rules=_existing(settings.survivorship_rules, "BIZDEV_SURVIVORSHIP_RULES"),
             quality_weights=_existing(settings.quality_weights, "BIZDEV_QUALITY_WEIGHTS"),
             ingest_limits=IngestLimits(**(settings.ingest_limits or {})),
+            gdpr_hmac_key=settings.gdpr_hmac_key,
+            gdpr_key_file=settings.gdpr_key_file,
+            retention_policy=_existing(settings.retention_policy, "BIZDEV_RETENTION"),
         ),
         "hubspot": HubSpotResource(
             access_token=settings.hubspot_access_token,

@@ -51,7 +51,10 @@ def test_the_code_location_loads_with_no_settings(monkeypatch):
     loaded = defs()
     dg.Definitions.validate_loadable(loaded)
     keys = {key.to_user_string() for key in loaded.resolve_all_asset_keys()}
-    assert keys == EXPECTED_TABLES | CRM_TABLES | ENRICHMENT_TABLES | OUTREACH_TABLES
+    assert keys == EXPECTED_TABLES | CRM_TABLES | ENRICHMENT_TABLES | OUTREACH_TABLES | {
+        "gdpr_requests",
+        "retention_log",
+    }
     assert loaded.resolve_job_def("contacts_refresh")
     assert loaded.resolve_sensor_def("landing_file_sensor")
     assert loaded.resolve_sensor_def("model_drift_sensor")
@@ -111,3 +114,13 @@ def test_enrichment_runs_in_jobs_of_its_own_that_the_contact_chain_never_waits_f
     for name in ("enrichment_daily_schedule", "company_signals_schedule"):
         schedule = definitions.resolve_schedule_def(name)
         assert schedule.default_status == dg.DefaultScheduleStatus.STOPPED
+
+
+def test_open_erasure_requests_are_retried_hourly_by_default():
+    definitions = build_definitions(Settings())
+    assert selected_keys("gdpr_erasure_retry") == {"gdpr_requests"}
+    schedule = definitions.resolve_schedule_def("gdpr_erasure_retry_schedule")
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+    assert selected_keys("gdpr_retention") == {"retention_log"}
+    retention = definitions.resolve_schedule_def("gdpr_retention_schedule")
+    assert retention.default_status == dg.DefaultScheduleStatus.STOPPED

@@ -22,6 +22,7 @@ import dagster as dg
 from bizdev_assets.crm.steps import UPSTREAM_OF_PUSH, pull_step, push_step
 from resources.crm import HubSpotResource, SalesforceResource
 from resources.landing import LandingZone
+from resources.pipeline_config import PipelineConfig
 from resources.warehouse import Warehouse
 
 # Ready steps run highest priority first: pulls before file ingest (docs/crm.md).
@@ -34,12 +35,20 @@ def crm_hubspot_contacts(
     hubspot: HubSpotResource,
     warehouse: Warehouse,
     landing: LandingZone,
+    pipeline_config: PipelineConfig,
 ) -> dg.MaterializeResult:
     """HubSpot contacts modified since the last pull (cursor in crm_sync_state, with a
     lookback overlap), newest version per CRM id. Contacts changed in the CRM also land as
     an NDJSON file under crm/ in the landing zone, so the contact pipeline ingests them
     with their CRM ids."""
-    return pull_step(context, hubspot, warehouse, "contacts", landing=landing)
+    return pull_step(
+        context,
+        hubspot,
+        warehouse,
+        "contacts",
+        landing=landing,
+        secret=pipeline_config.gdpr_secret,
+    )
 
 
 @dg.asset(group_name="crm", kinds={"hubspot", "python"}, op_tags=PULL_FIRST)
@@ -71,12 +80,20 @@ def crm_salesforce_contacts(
     salesforce: SalesforceResource,
     warehouse: Warehouse,
     landing: LandingZone,
+    pipeline_config: PipelineConfig,
 ) -> dg.MaterializeResult:
     """Salesforce contacts modified since the last pull (cursor in crm_sync_state, with a
     lookback overlap), newest version per CRM id. Contacts changed in the CRM also land as
     an NDJSON file under crm/ in the landing zone, so the contact pipeline ingests them
     with their CRM ids."""
-    return pull_step(context, salesforce, warehouse, "contacts", landing=landing)
+    return pull_step(
+        context,
+        salesforce,
+        warehouse,
+        "contacts",
+        landing=landing,
+        secret=pipeline_config.gdpr_secret,
+    )
 
 
 @dg.asset(group_name="crm", kinds={"salesforce", "python"}, op_tags=PULL_FIRST)

@@ -16,6 +16,7 @@ A failed call raises before step 3, so the cursor stays where it was.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -33,6 +34,7 @@ from bizdev_assets.crm.state import (
     utcnow,
     write_state,
 )
+from bizdev_assets.gdpr.suppression import drop_suppressed, load_suppressions
 from resources.crm.client import CrmClient, CrmRecord, ObjectType
 from resources.crm.wire import chunked
 from resources.landing import LandingZone
@@ -54,6 +56,7 @@ class PullResult:
     feed_file: str | None
     cursor_before: str | None
     cursor_after: str | None
+    suppressed: int = 0  # records of erased subjects (GDPR suppression list), dropped
 
 
 def pull_table(crm_type: str, object_type: str) -> str:
@@ -77,8 +80,11 @@ def pull_object(
     mapping: CrmMapping | None = None,
     landing: LandingZone | None = None,
     lookback: timedelta = DEFAULT_LOOKBACK,
+    secret: Callable[[], bytes] | None = None,
 ) -> PullResult:
-    """Pull what changed since the cursor; see the module docstring for the order."""
+    """Pull what changed since the cursor; see the module docstring for the order. With
+    `secret`, records holding an email or phone on the GDPR suppression list are dropped
+    before anything is stored or fed (the cursor still moves past them)."""
     cursor = read_cursor(warehouse, client.crm_type, object_type)
     # Other properties than last time (the mapping changed): the table lacks their
     # values for records pulled before, so pull everything again and rebuild it.
@@ -94,10 +100,13 @@ def pull_object(
                 latest[record.id] = record
     records = sorted(latest.values(), key=lambda r: (r.modified_at, r.id))
     frame = _frame(records, properties, run_id)
+    suppressed = 0
+    if secret is not None:
+        frame, suppressed = drop_suppressed(frame, load_suppressions(warehouse), secret)
     previous = _previous(warehouse, table, frame)
     changes = _changes(frame, previous, properties, client.crm_type, object_type, run_id)
     feed_file, fed = None, 0
-    if mapping is not None and landing is not None and records:
+    if mapping is not None and landing is not None and frame.height:
         feed = _records_to_feed(frame, previous, mapping, warehouse, client.crm_type)
         fed = feed.height
         if fed:
@@ -123,6 +132,7 @@ def pull_object(
         feed_file=feed_file,
         cursor_before=cursor.modified_since,
         cursor_after=newest_iso,
+        suppressed=suppressed,
     )
 
 

@@ -10,6 +10,8 @@ properties exist and never fails for a push-side problem; a push without its mat
 (`id_property`) fails with the fix, and only that CRM's push.
 """
 
+from collections.abc import Callable
+
 import dagster as dg
 
 from bizdev_assets.crm.mapping import CrmMapping, MappingError
@@ -45,9 +47,11 @@ def pull_step(
     object_type: ObjectType,
     *,
     landing: LandingZone | None = None,
+    secret: Callable[[], bytes] | None = None,
 ) -> dg.MaterializeResult:
     """Pull one object of one CRM into `crm_<crm>_<object>`; contacts also feed the
-    contact pipeline through `landing`."""
+    contact pipeline through `landing`. With `secret` (the GDPR suppression key), records
+    of erased subjects are dropped and counted."""
     if not crm.configured:
         return _skipped(context, crm)
     contacts = object_type == "contacts"
@@ -73,6 +77,7 @@ def pull_step(
             mapping=mapping,
             landing=landing if contacts else None,
             lookback=crm.lookback,
+            secret=secret if contacts else None,
         )
     except Exception as exc:  # any failure: recorded, cursor kept, then the step fails
         run.finish("failed", client.stats, _describe(exc))
@@ -95,6 +100,7 @@ def pull_step(
             "records_stored": result.records_stored,
             "records_changed": result.records_changed,
             "records_fed_to_pipeline": result.records_fed,
+            "records_suppressed": result.suppressed,
             "deleted_in_crm": result.deleted,
             "feed_file": result.feed_file or "",
             "cursor_before": result.cursor_before or "",

@@ -10,15 +10,19 @@ in `landing_file_log` as rejected with the reason, and the other files go on. En
 that are not read at all (hidden names, partial uploads, symlinks, pipes) are named in
 the run's log and metadata. A line that cannot be parsed becomes a row with
 `read_error` set, which normalization routes to `contacts_quarantine`, so every line
-read is accounted for.
+read is accounted for. Rows of subjects erased under GDPR (the suppression list,
+`bizdev_assets/gdpr/suppression.py`) are dropped before they are stored and counted in
+`rows_suppressed`.
 """
 
+import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
 import dagster as dg
 import polars as pl
 
+from bizdev_assets.gdpr.suppression import drop_suppressed, load_suppressions
 from bizdev_assets.ingest.file_outcome import (
     FILE_LOG_TABLE,
     RAW_TABLE,
@@ -53,6 +57,7 @@ def raw_contact_files(
     known = KnownFiles.load(warehouse)
     summary = IngestSummary()
     scan = landing.scan()
+    suppressed, suppression_list = 0, load_suppressions(warehouse)
     for entry in scan.ignored:
         context.log.warning(f"{entry.name}: not read: {entry.reason}")
     for landing_file in scan.files:
@@ -75,11 +80,18 @@ def raw_contact_files(
             known.loaded.add(file_hash)
             outcome = ingest_file(landing_file, read.data, mapping, now, ingest_limits)
             del read
+            rows, dropped = drop_suppressed(
+                outcome.rows, suppression_list, pipeline_config.gdpr_secret
+            )
+            if dropped:
+                outcome, suppressed = dataclasses.replace(outcome, rows=rows), suppressed + dropped
         outcome = _store(warehouse, outcome, known)
         _log_outcome(context, outcome)
         summary.add(outcome)
     summary.ignored = [{"file": e.name, "reason": e.reason} for e in scan.ignored]
-    return dg.MaterializeResult(metadata=_metadata(summary, warehouse.row_count(RAW_TABLE)))
+    metadata = _metadata(summary, warehouse.row_count(RAW_TABLE))
+    metadata["rows_suppressed"] = dg.MetadataValue.int(suppressed)
+    return dg.MaterializeResult(metadata=metadata)
 
 
 def _store(warehouse: Warehouse, outcome: FileOutcome, known: KnownFiles) -> FileOutcome:

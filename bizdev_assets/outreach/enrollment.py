@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from bizdev_assets.gdpr.consent import apply_recorded_consent, effective_consent
 from bizdev_assets.golden.columns import GOLDEN_TABLE
 from bizdev_assets.leads.routing import ROUTING_TABLE
 from bizdev_assets.outreach.consent import CONSENT_COLUMNS, outreach_consent
@@ -31,7 +32,10 @@ def routed_leads(warehouse: Warehouse, contact_id: str | None = None) -> pl.Data
         f"select r.*, {columns} from {ROUTING_TABLE} r join {GOLDEN_TABLE} g using (contact_id) {where}",
         [contact_id] if contact_id else None,
     )
-    frame = frame.join(outreach_consent(frame), on="contact_id")
+    gate = apply_recorded_consent(
+        outreach_consent(frame), effective_consent(warehouse, "marketing_email")
+    )
+    frame = frame.join(gate, on="contact_id")
     for crm in ("hubspot", "salesforce"):
         ids = pl.DataFrame(schema={"contact_id": pl.String, f"{crm}_contact_id": pl.String})
         if warehouse.table_exists(SNAPSHOT_TABLE):
@@ -124,7 +128,8 @@ def lead_for_contact(warehouse: Warehouse, contact_id: str) -> tuple[Lead | None
 
 
 def withdrawn_since_enrolment(warehouse: Warehouse) -> list[str]:
-    """Contacts the last enrolment saw running whose golden consent gate now refuses."""
+    """Contacts the last enrolment saw running whose consent gate now refuses (golden
+    consent, or a withdrawal recorded in `consent_records`)."""
     if not (
         warehouse.table_exists("outreach_enrollments") and warehouse.table_exists(GOLDEN_TABLE)
     ):
@@ -135,5 +140,7 @@ def withdrawn_since_enrolment(warehouse: Warehouse) -> list[str]:
         + f" from outreach_enrollments e join {GOLDEN_TABLE} g using (contact_id)"
         " where e.execution_status = 'running' and e.status in ('active', 'paused', 'starting')"
     )
-    gate = outreach_consent(running)
+    gate = apply_recorded_consent(
+        outreach_consent(running), effective_consent(warehouse, "marketing_email")
+    )
     return sorted(gate.filter(~pl.col("outreach_allowed"))["contact_id"].to_list())

@@ -156,3 +156,8 @@ class CrmClient(Protocol):
     def archive(self, object_type: ObjectType, crm_ids: list[str]) -> list[WriteResult]:
         """Archive (HubSpot) / delete (Salesforce) records by CRM id. Idempotent."""
         ...
+
+    def gdpr_delete(self, crm_ids: list[str], emails: list[str]) -> list[WriteResult]:
+        """Erase contacts for good, by id and by email (HubSpot GDPR delete; Salesforce
+        delete and recycle-bin purge). Idempotent: a contact already gone is a success."""
+        ...

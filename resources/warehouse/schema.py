@@ -68,6 +68,70 @@ sa.Table(
     sa.Index("enrichment_cache_expires_at_idx", "expires_at"),
 )
 
+# GDPR (revision 0004, docs/gdpr.md): erasure requests and their per-destination status,
+# an open request's identifiers, the suppression list, the hash-chained audit log.
+sa.Table(
+    "gdpr_requests",
+    ADR_TABLES,
+    sa.Column("request_id", sa.Text(), primary_key=True),
+    sa.Column("destination", sa.Text(), primary_key=True),
+    sa.Column("kind", sa.Text()),
+    sa.Column("status", sa.Text()),
+    sa.Column("reason", sa.Text()),
+    sa.Column("attempts", sa.Integer()),
+    sa.Column("subject_key", sa.Text()),
+    sa.Column("requested_by", sa.Text()),
+    sa.Column("requested_at", sa.DateTime()),
+    sa.Column("updated_at", sa.DateTime()),
+    sa.Column("finished_at", sa.DateTime()),
+    sa.Column("detail", postgresql.JSONB()),
+)
+
+sa.Table(
+    "gdpr_request_subjects",
+    ADR_TABLES,
+    sa.Column("request_id", sa.Text(), primary_key=True),
+    sa.Column("identifiers", postgresql.JSONB()),
+)
+
+sa.Table(
+    "gdpr_suppressions",
+    ADR_TABLES,
+    sa.Column("suppression_key", sa.Text(), primary_key=True),
+    sa.Column("kind", sa.Text()),
+    sa.Column("request_id", sa.Text()),
+    sa.Column("suppressed_at", sa.DateTime()),
+)
+
+sa.Table(
+    "audit_log",
+    ADR_TABLES,
+    sa.Column("seq", sa.BigInteger(), primary_key=True, autoincrement=False),
+    sa.Column("logged_at", sa.DateTime()),
+    sa.Column("actor", sa.Text()),
+    sa.Column("action", sa.Text()),
+    sa.Column("subject_key", sa.Text()),
+    sa.Column("target", sa.Text()),
+    sa.Column("reason", sa.Text()),
+    sa.Column("detail", postgresql.JSONB()),
+    sa.Column("prev_hash", sa.Text()),
+    sa.Column("row_hash", sa.Text()),
+)
+
+sa.Table(
+    "consent_records",
+    ADR_TABLES,
+    sa.Column("consent_id", sa.Text(), primary_key=True),
+    sa.Column("contact_id", sa.Text()),
+    sa.Column("purpose", sa.Text()),
+    sa.Column("status", sa.Text()),
+    sa.Column("lawful_basis", sa.Text()),
+    sa.Column("source", sa.Text()),
+    sa.Column("evidence", sa.Text()),
+    sa.Column("captured_at", sa.DateTime()),
+    sa.Column("recorded_by", sa.Text()),
+)
+
 # The warehouse never creates or alters these from a frame.
 MIGRATED_TABLES = frozenset(ADR_TABLES.tables)
 

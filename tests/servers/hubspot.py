@@ -9,6 +9,7 @@ in HubSpot's own wire format (JSON bodies, status codes, error shapes), so the a
     POST /crm/v3/objects/{type}/batch/upsert    200, or 207 with per-row errors
     POST /crm/v3/objects/{type}/batch/update    200, or 207 with per-row errors
     POST /crm/v3/objects/{type}/batch/archive   204
+    POST /crm/v3/objects/contacts/gdpr-delete   204: permanent delete (by id, or email)
     GET  /crm/v3/properties/{type}              the property definitions
     POST /crm/v3/properties/{type}              create a custom property (201; 409 if it exists)
     GET  /crm/v3/properties/{type}/groups       the property groups
@@ -387,6 +388,7 @@ class HubSpotServer(FakeHttpServer):
             for object_type, groups in STANDARD_GROUPS.items()
         }
         self.schema_writes_allowed = True  # False: the token lacks crm.schemas.*.write
+        self.gdpr_blocklist: set[str] = set()  # emails a GDPR delete found no contact for
 
     def index(self, object_type: str) -> dict[str, dict[str, Any]]:
         """The object's property definitions by name (what the properties API lists)."""
@@ -1071,6 +1073,43 @@ def batch_archive(server: HubSpotServer, object_type: str, body: dict[str, Any],
     return Response(204)
 
 
+def gdpr_delete(server: HubSpotServer, object_type: str, body: dict[str, Any], query) -> Response:
+    """`POST /crm/v3/objects/contacts/gdpr-delete` {"objectId", "idProperty"?}: the contact
+    and what is associated only with it (tasks) are removed for good, not archived; an
+    email that matches no contact is blocklisted, as HubSpot does. 204 either way."""
+    if object_type != "contacts":
+        raise HubSpotApiError(404, error_body("Unknown object type", "OBJECT_NOT_FOUND"))
+    object_id = str(body.get("objectId") or "")
+    if not object_id:
+        raise HubSpotApiError(400, error_body("objectId is required", "VALIDATION_ERROR"))
+    by_email = (body.get("idProperty") or "") == "email"
+    store = server._stores["contacts"]
+    if by_email:
+        record = next(
+            (
+                r
+                for r in store.values()
+                if (r["properties"].get("email") or "").lower() == object_id.lower()
+            ),
+            None,
+        )
+    else:
+        record = store.get(object_id)
+    if record is None:
+        if by_email:
+            server.gdpr_blocklist.add(object_id.lower())
+        return Response(204)
+    del store[record["id"]]
+    server._email_ids = {e: i for e, i in server._email_ids.items() if i != record["id"]}
+    tasks = server._stores["tasks"]
+    for task_id, task in list(tasks.items()):
+        linked = {str(a.get("to")) for a in task.get("associations", [])}
+        if linked == {record["id"]}:
+            del tasks[task_id]
+    server._version += 1
+    return Response(204)
+
+
 def get_properties(
     server: HubSpotServer, object_type: str, body: dict[str, Any], query
 ) -> Response:
@@ -1184,6 +1223,7 @@ ROUTES: list[tuple[str, re.Pattern[str], RouteHandler]] = [
     ("POST", re.compile(_OBJECTS + "/batch/upsert"), batch_upsert),
     ("POST", re.compile(_OBJECTS + "/batch/update"), batch_update),
     ("POST", re.compile(_OBJECTS + "/batch/archive"), batch_archive),
+    ("POST", re.compile(_OBJECTS + "/gdpr-delete"), gdpr_delete),
     ("GET", re.compile(_PROPERTIES), get_properties),
     ("POST", re.compile(_PROPERTIES), create_property),
     ("GET", re.compile(_PROPERTIES + "/groups"), get_groups),

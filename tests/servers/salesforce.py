@@ -12,6 +12,8 @@ It answers the routes simple-salesforce uses, the way Salesforce answers them:
 - sObject Collections: `POST composite/sobjects` (create), `PATCH composite/sobjects`
   (update), `PATCH composite/sobjects/{Object}/{ExternalIdField}` (upsert), `DELETE
   composite/sobjects?ids=` (delete), with Salesforce's per-row errors.
+- SOAP `emptyRecycleBin` on the same SOAP endpoint (`SessionHeader` session id; per-id
+  results): purges deleted records for good, as a GDPR erasure needs.
 - Tooling API: `POST tooling/sobjects/CustomField` (`FullName` `Contact.Name__c` and
   `Metadata`: type Text/Number/Checkbox/Date/DateTime/Email/Phone/Url/TextArea, label,
   length or precision/scale, externalId, unique) and `GET tooling/query` on `CustomField`
@@ -777,6 +779,8 @@ def soap_login(server: SalesforceServer, request: Request, version: str) -> Resp
         root = ET.fromstring(request.body)
     except ET.ParseError:
         return Response(500, LOGIN_FAULT, content_type="text/xml;charset=UTF-8")
+    if any(el.tag.rsplit("}", 1)[-1] == "emptyRecycleBin" for el in root.iter()):
+        return empty_recycle_bin(server, root)
     values = {el.tag.rsplit("}", 1)[-1]: (el.text or "") for el in root.iter()}
     expected = server.password + server.security_token
     if values.get("username") != server.username or values.get("password") != expected:
@@ -785,6 +789,44 @@ def soap_login(server: SalesforceServer, request: Request, version: str) -> Resp
     body = LOGIN_RESPONSE.format(
         url=server.url, version=version, session=session, username=server.username
     )
+    return Response(200, body, content_type="text/xml;charset=UTF-8")
+
+
+EMPTY_RECYCLE_BIN_RESPONSE = """<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope \
+xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns="urn:partner.soap.sforce.com">\
+<soapenv:Body><emptyRecycleBinResponse>{results}</emptyRecycleBinResponse></soapenv:Body>\
+</soapenv:Envelope>"""
+SOAP_SESSION_FAULT = """<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope \
+xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" \
+xmlns:sf="urn:fault.partner.soap.sforce.com"><soapenv:Body><soapenv:Fault>\
+<faultcode>sf:INVALID_SESSION_ID</faultcode><faultstring>INVALID_SESSION_ID: Invalid Session \
+ID found in SessionHeader: Illegal Session</faultstring></soapenv:Fault></soapenv:Body>\
+</soapenv:Envelope>"""
+
+
+def empty_recycle_bin(server: SalesforceServer, root: ET.Element) -> Response:
+    """SOAP `emptyRecycleBin(ids)` (partner API): records in the recycle bin (deleted,
+    IsDeleted=true) are purged for good, gone from /queryAll too; an id not in the bin
+    fails with INVALID_ID_FIELD, per id, as Salesforce answers."""
+    values = {el.tag.rsplit("}", 1)[-1]: (el.text or "") for el in root.iter()}
+    if values.get("sessionId") not in server._state.sessions:
+        return Response(500, SOAP_SESSION_FAULT, content_type="text/xml;charset=UTF-8")
+    ids = [el.text or "" for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "ids"]
+    results = []
+    for record_id in ids:
+        prefix = {v: k for k, v in KEY_PREFIX.items()}.get(record_id[:3])
+        store = server._state.records[prefix] if prefix else {}
+        record = store.get(_id18(record_id)) if prefix else None
+        if record is not None and record["IsDeleted"]:
+            del store[record["Id"]]
+            results.append(f"<result><id>{record['Id']}</id><success>true</success></result>")
+        else:
+            results.append(
+                f"<result><errors><message>invalid record id</message><statusCode>"
+                f"INVALID_ID_FIELD</statusCode></errors><id>{record_id}</id>"
+                "<success>false</success></result>"
+            )
+    body = EMPTY_RECYCLE_BIN_RESPONSE.format(results="".join(results))
     return Response(200, body, content_type="text/xml;charset=UTF-8")
 
 

@@ -50,12 +50,14 @@ class HubSpotApi:
             "contacts": client.crm.contacts.batch_api,
             "companies": client.crm.companies.batch_api,
         }
+        self.contacts_basic = client.crm.contacts.basic_api  # GDPR delete (purge)
         self.properties = client.crm.properties.core_api
         self.groups = client.crm.properties.groups_api
 
     def close(self) -> None:
         """Drop pooled connections."""
-        for api in [*self.search.values(), *self.batch.values(), self.properties, self.groups]:
+        apis = [*self.search.values(), *self.batch.values(), self.properties, self.groups]
+        for api in [*apis, self.contacts_basic]:
             api.api_client.rest_client.pool_manager.clear()
 
     def call(

@@ -148,3 +148,6 @@ class HubSpotCrm:
 
     def archive(self, object_type: ObjectType, crm_ids: list[str]) -> list[WriteResult]:
         return self._writes.archive(object_type, crm_ids)
+
+    def gdpr_delete(self, crm_ids: list[str], emails: list[str]) -> list[WriteResult]:
+        return self._writes.gdpr_delete(crm_ids, emails)

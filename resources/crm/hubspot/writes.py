@@ -164,6 +164,31 @@ class HubSpotWrites:
 
         return write_in_batches(crm_ids, BATCH_SIZE, send)
 
+    def gdpr_delete(self, crm_ids: list[str], emails: list[str]) -> list[WriteResult]:
+        """HubSpot's GDPR delete (`POST /crm/v3/objects/contacts/gdpr-delete`), one call per
+        contact id, then one per email (`idProperty=email`): a contact not known by id is
+        still found, and an email HubSpot holds no contact for is blocklisted by it so
+        it cannot be re-created. 204 either way; idempotent, so retried."""
+        models = MODELS["contacts"]
+        targets = [(str(i), None) for i in crm_ids] + [(e, "email") for e in emails]
+        results = []
+        for object_id, id_property in targets:
+            body = models.PublicGdprDeleteInput(object_id=object_id, id_property=id_property)
+            try:
+                self.api.call(
+                    "gdpr_delete",
+                    lambda body=body, **kw: self.api.contacts_basic.purge_with_http_info(
+                        body, **kw
+                    ),
+                    write=True,
+                    idempotent=True,
+                )
+            except BatchRejected as exc:
+                results.append(WriteResult(object_id, False, error=exc.message, permanent=True))
+                continue
+            results.append(WriteResult(object_id, True, crm_id=object_id))
+        return results
+
     def _write(
         self,
         operation: str,

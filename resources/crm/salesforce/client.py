@@ -26,7 +26,7 @@ from resources.crm.client import (
     PropertySpec,
     WriteResult,
 )
-from resources.crm.salesforce import reads, schema, writes
+from resources.crm.salesforce import erasure, reads, schema, writes
 from resources.crm.salesforce.connection import SalesforceConnection
 from resources.crm.salesforce.errors import CREDENTIALS
 from resources.http_retry import CallStats, RetryPolicy
@@ -159,3 +159,7 @@ class SalesforceCrm:
 
     def archive(self, object_type: ObjectType, crm_ids: list[str]) -> list[WriteResult]:
         return writes.archive(self.connection, object_type, crm_ids)
+
+    def gdpr_delete(self, crm_ids: list[str], emails: list[str]) -> list[WriteResult]:
+        """Delete the Contacts and purge them from the recycle bin (`erasure.py`)."""
+        return erasure.gdpr_delete(self.connection, crm_ids, emails)

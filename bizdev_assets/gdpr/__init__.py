@@ -1,0 +1,1 @@
+"""GDPR: erasure with suppression, subject access export, audit log (docs/gdpr.md)."""
