@@ -104,6 +104,11 @@ def build_warehouse(path: Path, contacts: int) -> None:
           ['breach','escalation'][1 + i % 2] as level from range({contacts // 1000}) t(i);
         create table lead_scores as select md5(i::varchar) as contact_id, i % 4 = 0 as qualified
           from range({golden}) t(i);
+        create table gdpr_requests as select md5((i // 4)::varchar) as request_id,
+          ['warehouse','landing','hubspot','salesforce'][1 + i % 4] as destination,
+          case when i < 16 then 'pending' else 'finished' end as status,
+          timestamp '2026-11-01' + to_days((i // 4)::int) as requested_at
+          from range(400) t(i);
         """
     )
     con.close()

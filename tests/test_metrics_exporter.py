@@ -202,3 +202,27 @@ def test_files_logged_before_landed_at_existed_count_from_when_they_were_read(tm
     assert value(got, "bizdev_ingestion_latency_seconds_count") == 2
     assert value(got, "bizdev_ingestion_latency_seconds_sum") == 20 + 620
     assert value(got, "bizdev_ingestion_latency_seconds_bucket", le="30") == 1
+
+
+def test_gdpr_requests_open_per_destination_and_the_oldest_age(tmp_path):
+    warehouse = DuckDBWarehouse(path=str(tmp_path / "w.duckdb"))
+    now = datetime(2026, 12, 1, 12, 0)
+    days = [0, 0, 40, 40, 1]
+    requests = pl.DataFrame(
+        {
+            "request_id": ["r1", "r1", "r2", "r2", "r3"],
+            "destination": ["hubspot", "warehouse", "hubspot", "salesforce", "hubspot"],
+            "status": ["finished", "finished", "failed", "pending", "running"],
+            "requested_at": [now - timedelta(days=d) for d in days],
+        }
+    )
+    warehouse.append_rows("gdpr_requests", requests)
+    got = samples(render_metrics(warehouse, None, clock=lambda: now.replace(tzinfo=UTC)).decode())
+    assert by_label(got, "bizdev_gdpr_requests", "status") == {
+        "finished": 2, "failed": 1, "pending": 1, "running": 1,
+    }  # fmt: skip
+    assert by_label(got, "bizdev_gdpr_requests_open", "destination") == {
+        "hubspot": 2, "salesforce": 1,
+    }  # fmt: skip
+    ages = by_label(got, "bizdev_gdpr_oldest_open_request_age_seconds", "destination")
+    assert ages == {"hubspot": 40 * 86400, "salesforce": 40 * 86400}

@@ -29,6 +29,7 @@ from bizdev_assets.observability.metrics_runs import (
 from bizdev_assets.observability.metrics_systems import (
     crm_metrics,
     enrichment_metrics,
+    gdpr_metrics,
     outreach_metrics,
 )
 from bizdev_assets.observability.snapshot import read_catalog, reader_for
@@ -92,6 +93,7 @@ class BizdevCollector(Collector):
             yield from crm_metrics(reader, catalog, now)
             yield from enrichment_metrics(reader, catalog, now)
             yield from outreach_metrics(reader, catalog)
+            yield from gdpr_metrics(reader, catalog, now)
 
     def _dagster(self) -> Iterator[Metric]:
         if self.instance is None:

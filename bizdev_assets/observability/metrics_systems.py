@@ -1,8 +1,8 @@
 """Metrics of the systems around the contact chain, from their warehouse tables: CRM sync
 (`crm_sync_runs`, `crm_sync_rejections`), enrichment (`enrichment_costs`,
 `enrichment_cache`) and outreach (`outreach_events`, `outreach_enrollments`,
-`outreach_suppressions`, `lead_sla_breaches`, `lead_scores`). A table not written yet
-yields nothing.
+`outreach_suppressions`, `lead_sla_breaches`, `lead_scores`) and GDPR requests
+(`gdpr_requests`). A table not written yet yields nothing.
 """
 
 from __future__ import annotations
@@ -217,3 +217,42 @@ def outreach_metrics(warehouse: Reader, catalog: Catalog) -> Iterator[Metric]:
             "Golden contacts scored as qualified leads",
             value=qualified[0, 0],
         )
+
+
+def gdpr_metrics(warehouse: Reader, catalog: Catalog, now: datetime) -> Iterator[Metric]:
+    """Requests per status, and per destination the unfinished ones and the age of the
+    oldest (the 30-day SLA: docs/gdpr.md)."""
+    if not catalog.has("gdpr_requests", "destination", "status", "requested_at"):
+        return
+    statuses = warehouse.query("select status, count(*) from gdpr_requests group by 1")
+    family = GaugeMetricFamily(
+        "bizdev_gdpr_requests",
+        "GDPR request destinations, by status (pending, running, finished, partial_success, failed)",
+        labels=["status"],
+    )
+    for status, n in bounded(pairs(statuses)).items():
+        family.add_metric([status], n)
+    yield family
+    unfinished = warehouse.query(
+        "select destination, count(*), min(requested_at) from gdpr_requests "
+        "where coalesce(status, '') <> 'finished' group by 1 order by 1"
+    )
+    open_ = GaugeMetricFamily(
+        "bizdev_gdpr_requests_open",
+        "GDPR requests not finished, by destination",
+        labels=["destination"],
+    )
+    oldest = GaugeMetricFamily(
+        "bizdev_gdpr_oldest_open_request_age_seconds",
+        "Age of the oldest unfinished GDPR request, by destination",
+        labels=["destination"],
+    )
+    counts = bounded((d, n) for d, n, _ in unfinished.iter_rows())
+    for destination, n in counts.items():
+        open_.add_metric([destination], n)
+    for destination, _, requested_at in unfinished.iter_rows():
+        started = epoch_seconds(requested_at)
+        if started is not None and destination in counts:
+            oldest.add_metric([destination], max(0.0, now.timestamp() - started))
+    yield open_
+    yield oldest
