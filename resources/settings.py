@@ -210,7 +210,7 @@ class Settings:
         return cls(
             landing=env.get("BIZDEV_LANDING") or DEFAULT_LANDING,
             warehouse=_warehouse_setting(env),
-            migrate_db=(env.get("BIZDEV_DB_MIGRATE") or "").lower() in ("1", "true", "yes"),
+            migrate_db=_flag(env, "BIZDEV_DB_MIGRATE"),
             header_overrides=env.get("BIZDEV_HEADER_OVERRIDES") or None,
             survivorship_rules=env.get("BIZDEV_SURVIVORSHIP_RULES") or None,
             quality_weights=env.get("BIZDEV_QUALITY_WEIGHTS") or None,
@@ -227,7 +227,7 @@ class Settings:
             salesforce_ca_bundle=env.get("SALESFORCE_CA_BUNDLE") or None,
             salesforce_mapping=env.get("BIZDEV_SALESFORCE_MAPPING") or None,
             crm_push_mode=env.get("BIZDEV_CRM_PUSH_MODE") or "upsert",
-            crm_mirror=(env.get("BIZDEV_CRM_MIRROR") or "").lower() in ("1", "true", "yes"),
+            crm_mirror=_flag(env, "BIZDEV_CRM_MIRROR"),
             crm_lookback_minutes=float(env.get("BIZDEV_CRM_LOOKBACK_MINUTES") or 5),
             crm_backoff_seconds=float(env.get("BIZDEV_CRM_BACKOFF_SECONDS") or 1),
             ingest_limits=_ingest_limits(env),
@@ -316,15 +316,11 @@ def resolved(value: str) -> str:
 
 
 def _outreach_from_env(env: Mapping[str, str]) -> dict[str, Any]:
-    def flag(name: str, default: bool) -> bool:
-        value = (env.get(name) or "").lower()
-        return default if not value else value in ("1", "true", "yes")
-
     return {
         "temporal_address": env.get("TEMPORAL_ADDRESS") or None,
         "temporal_namespace": env.get("TEMPORAL_NAMESPACE") or "default",
         "temporal_api_key": _secret(env, "TEMPORAL_API_KEY"),
-        "temporal_tls": flag("TEMPORAL_TLS", False),
+        "temporal_tls": _flag(env, "TEMPORAL_TLS"),
         "temporal_task_queue": env.get("BIZDEV_TEMPORAL_TASK_QUEUE") or "bizdev-outreach",
         "temporal_state_dir": env.get("BIZDEV_TEMPORAL_STATE_DIR") or "./data/temporal",
         "outreach_activity_timeout_seconds": float(
@@ -334,8 +330,8 @@ def _outreach_from_env(env: Mapping[str, str]) -> dict[str, Any]:
         "smtp_port": int(env.get("BIZDEV_SMTP_PORT") or 587),
         "smtp_username": env.get("BIZDEV_SMTP_USERNAME") or None,
         "smtp_password": _secret(env, "BIZDEV_SMTP_PASSWORD"),
-        "smtp_starttls": flag("BIZDEV_SMTP_STARTTLS", True),
-        "smtp_ssl": flag("BIZDEV_SMTP_SSL", False),
+        "smtp_starttls": _flag(env, "BIZDEV_SMTP_STARTTLS", default=True),
+        "smtp_ssl": _flag(env, "BIZDEV_SMTP_SSL"),
         "smtp_ca_bundle": env.get("BIZDEV_SMTP_CA_BUNDLE") or None,
         "smtp_ledger": env.get("BIZDEV_SMTP_LEDGER") or "./data/outreach/smtp_sent.sqlite",
         "mail_from": env.get("BIZDEV_MAIL_FROM") or DEFAULT_SENDER,
@@ -466,8 +462,10 @@ def _warehouse_setting(env: Mapping[str, str]) -> str:
     return value
 
 
-def _flag(env: Mapping[str, str], name: str) -> bool:
-    return (env.get(name) or "").lower() in ("1", "true", "yes")
+def _flag(env: Mapping[str, str], name: str, default: bool = False) -> bool:
+    """A yes/no setting: `1`, `true` or `yes` (any case) is on; unset or empty, `default`."""
+    value = (env.get(name) or "").lower()
+    return default if not value else value in ("1", "true", "yes")
 
 
 def _secret(env: Mapping[str, str], name: str) -> str | None:
